@@ -1,0 +1,22 @@
+"""The `gradegate` command: one Typer app; each command family registers itself."""
+
+from __future__ import annotations
+
+import typer
+
+from cli import grade_cmd, rules_cmd
+
+app = typer.Typer(
+    name="gradegate",
+    help="gradegate — project grading (项目等级评定), gate readiness and review-expert selection.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+for module in (grade_cmd, rules_cmd):
+    module.register(app)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,84 @@
+"""The errors of gradegate, in two families that never mix.
+
+    GradegateError
+     ├── RuleDefinitionError   a rule file is wrong: the analyst must fix the file
+     │     .issues: [RuleIssue(file, line, where, reason, message)]
+     └── InputError            a record is wrong: the caller must fix the data
+           .issues: [FieldIssue(field, value, reason, message, accepted)]
+
+Reason codes are stable, machine-facing strings (tests, API clients and the
+errors file rely on them); messages are for people and may be reworded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+# Input reason codes.
+MISSING = "missing"
+UNKNOWN_VALUE = "unknown_value"
+NOT_A_NUMBER = "not_a_number"
+NOT_AN_INTEGER = "not_an_integer"
+OUT_OF_RANGE = "out_of_range"
+WRONG_TYPE = "wrong_type"
+TOO_LONG = "too_long"
+DUPLICATE = "duplicate"
+INCOMPLETE_OVERRIDE = "incomplete_override"
+UNKNOWN_FIELD = "unknown_field"
+MALFORMED = "malformed"
+
+
+class GradegateError(Exception):
+    """Base of every error gradegate raises on purpose."""
+
+
+@dataclass(frozen=True)
+class RuleIssue:
+    file: str
+    line: int | None
+    where: str
+    reason: str
+    message: str
+
+    def __str__(self) -> str:
+        place = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{place}: {self.where}: {self.message}" if self.where else f"{place}: {self.message}"
+
+
+class RuleDefinitionError(GradegateError):
+    """A rule file failed validation; nothing of it is used."""
+
+    def __init__(self, issues: Sequence[RuleIssue]):
+        self.issues = list(issues)
+        super().__init__("\n".join(str(i) for i in self.issues))
+
+
+@dataclass(frozen=True)
+class FieldIssue:
+    field: str
+    value: Any
+    reason: str
+    message: str
+    accepted: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class InputError(GradegateError):
+    """One record (a project, a gate request, a review request) is invalid."""
+
+    def __init__(self, issues: Sequence[FieldIssue]):
+        self.issues = list(issues)
+        super().__init__("; ".join(str(i) for i in self.issues))
+
+
+def show_value(value: Any) -> str:
+    """The value as a person typed it, for messages: quoted strings, short."""
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 80 else text[:77] + "..."

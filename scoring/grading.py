@@ -1,0 +1,122 @@
+"""Grading, the public face: load the rule file, grade one record (durable_rules)
+or a whole table (vectorized, scoring/grading_frame.py), explain every point.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from scoring.grading_engine import DurableGrader, Match, criterion_points
+from scoring.grading_input import Project, ProjectParser
+from scoring.grading_result import CriterionScore, GradingResult, OverrideOut, RulesetRef
+from scoring.grading_rules import GradingRules
+from scoring.rulefile import Loc, RuleSetIdentity, load_rule_file
+
+GRADING_FILE = "grading.yaml"
+
+
+def describe_grading_loc(loc: Loc, rules_data: Any = None) -> str:
+    """`criteria.0.bands.2` → `criteria[0].bands[2]`: what analysts see in messages."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+class GradingRuleSet:
+    """A validated grading rule file with everything compiled from it."""
+
+    def __init__(self, rules: GradingRules, identity: RuleSetIdentity):
+        self.rules = rules
+        self.identity = identity
+        self.ref = RulesetRef.of(identity)
+        self.parser = ProjectParser(rules)
+        self._grader: DurableGrader | None = None
+        self._grader_lock = threading.Lock()
+
+    @classmethod
+    def load(cls, path: Path) -> GradingRuleSet:
+        rules, identity = load_rule_file(path, "grading", GradingRules, describe_grading_loc)
+        return cls(rules, identity)
+
+    @property
+    def grader(self) -> DurableGrader:
+        # Compiled on first use: batch jobs never pay for the rule engine.
+        if self._grader is None:
+            with self._grader_lock:
+                if self._grader is None:
+                    self._grader = DurableGrader(self.rules)
+        return self._grader
+
+    def grade(self, record: Mapping[str, Any]) -> GradingResult:
+        """Validate and grade one record through durable_rules; InputError if it is invalid."""
+        project = self.parser.parse(record)
+        return self.explain(project, self.grader.matches(project))
+
+    def explain(self, project: Project, matches: dict[int, Match]) -> GradingResult:
+        rules = self.rules
+        scores: list[CriterionScore] = []
+        risk_code, risk_label = "", ""
+        for i, c in enumerate(rules.criteria):
+            _, key = matches[i]
+            value: Any = getattr(project, c.field)
+            if c.bands:
+                matched, code = c.bands[int(key)].shown, None
+            elif c.values:
+                matched, code = f"{c.values[str(key)].label} ({key})", str(key)
+            else:
+                assert c.levels is not None
+                level = c.levels[int(key)]
+                matched, code = f"{level.label} ({level.code})", level.code
+                risk_code, risk_label = level.code, level.label
+                value = dict(project.risk)
+            scores.append(
+                CriterionScore(
+                    code=c.code,
+                    label=c.label,
+                    field=c.field,
+                    input=value,
+                    matched=matched,
+                    matched_code=code,
+                    points=criterion_points(c, key),
+                    max_points=c.max_points,
+                )
+            )
+        total = sum(s.points for s in scores)
+        computed = "company" if total >= rules.threshold else "office"
+        override = project.level_override
+        final = override.level if override else computed
+        labels = rules.level_labels
+        return GradingResult(
+            project_id=project.project_id,
+            project_name=project.project_name,
+            total_score=total,
+            max_score=rules.max_score,
+            threshold=rules.threshold,
+            margin=total - rules.threshold,
+            level=final,
+            level_label=labels[final],
+            computed_level=computed,
+            computed_level_label=labels[computed],
+            risk_level=risk_code,
+            risk_level_label=risk_label,
+            override=(
+                OverrideOut(
+                    level=override.level,
+                    level_label=labels[override.level],
+                    approved_by=override.approved_by,
+                    reason=override.reason,
+                )
+                if override
+                else None
+            ),
+            criteria=scores,
+            ruleset=self.ref,
+        )
+
+    def close(self) -> None:
+        if self._grader is not None:
+            self._grader.close()

@@ -1,0 +1,177 @@
+"""One grading record → a validated `Project`, or every problem with it at once.
+
+Records come as JSON objects (risk and override nested) or as flat rows of a
+CSV/Excel file (`risk_scope`…, `override_level`…); both shapes are accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from scoring import errors as E
+from scoring.errors import FieldIssue, InputError
+from scoring.grading_rules import GradingRules
+from scoring.values import EnumVocabulary, is_blank, parse_number, parse_text
+from scoring.vocabulary import GRADING_FIELDS, MAX_AMOUNT, RISK_FACTORS, STAGES
+
+PROJECT_ID_MAX = 64
+OVERRIDE_PARTS = ("level", "approved_by", "reason")
+
+
+@dataclass(frozen=True)
+class Override:
+    level: str
+    approved_by: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Project:
+    project_id: str
+    amount_rmb: float
+    strategic_status: str
+    network_position: str
+    tech_maturity: str
+    risk: dict[str, str]
+    external_service_amount_rmb: float
+    expedite: str
+    product_line_count: int
+    project_name: str | None = None
+    office: str | None = None
+    region: str | None = None
+    stage: str | None = None
+    level_override: Override | None = None
+
+
+class GradingVocabulary:
+    """Every spelling the input may use, taken from the rule file (labels) and the contract (codes)."""
+
+    def __init__(self, rules: GradingRules):
+        self.enums: dict[str, EnumVocabulary] = {}
+        for name, field in GRADING_FIELDS.items():
+            if field.kind != "enum":
+                continue
+            criterion = rules.criterion_for(name)
+            labels = (
+                {code: v.label for code, v in criterion.values.items()}
+                if criterion is not None and criterion.values
+                else {code: code for code in field.codes}
+            )
+            self.enums[name] = EnumVocabulary(name, labels)
+        risk = rules.criterion_for("risk")
+        risk_labels = dict(risk.factor_values) if risk and risk.factor_values else {"low": "低", "medium": "中", "high": "高"}
+        self.risk_value = EnumVocabulary("risk", risk_labels)
+        self.level = EnumVocabulary("level", rules.level_labels)
+        self.stage = EnumVocabulary("stage", STAGES)
+
+
+class ProjectParser:
+    def __init__(self, rules: GradingRules):
+        self.vocab = GradingVocabulary(rules)
+
+    @cached_property
+    def numeric_fields(self) -> dict[str, tuple[float, bool]]:
+        return {
+            name: (f.minimum or 0.0, f.kind == "integer")
+            for name, f in GRADING_FIELDS.items()
+            if f.kind in ("number", "integer")
+        }
+
+    def parse(self, record: Mapping[str, Any]) -> Project:
+        """The validated project; InputError listing every bad field otherwise."""
+        issues: list[FieldIssue] = []
+
+        def take(result: Any) -> Any:
+            if isinstance(result, FieldIssue):
+                issues.append(result)
+                return None
+            return result
+
+        values: dict[str, Any] = {
+            "project_id": take(parse_text(record.get("project_id"), "project_id", required=True, max_length=PROJECT_ID_MAX)),
+            "project_name": take(parse_text(record.get("project_name"), "project_name", required=False)),
+            "office": take(parse_text(record.get("office"), "office", required=False, max_length=100)),
+            "region": take(parse_text(record.get("region"), "region", required=False, max_length=100)),
+        }
+        stage = record.get("stage")
+        values["stage"] = None if is_blank(stage) else take(self.vocab.stage.parse(stage))
+        for name, (minimum, integer) in self.numeric_fields.items():
+            number = take(parse_number(record.get(name), name, minimum=minimum, maximum=MAX_AMOUNT, integer=integer))
+            values[name] = int(number) if integer and number is not None else number
+        for name, vocab in self.vocab.enums.items():
+            values[name] = take(vocab.parse(record.get(name)))
+        values["risk"] = self._risk(record, issues)
+        values["level_override"] = self._override(record, issues)
+        if issues:
+            raise InputError(issues)
+        return Project(**values)
+
+    def _risk(self, record: Mapping[str, Any], issues: list[FieldIssue]) -> dict[str, str]:
+        nested = record.get("risk")
+        if nested is not None and not isinstance(nested, Mapping):
+            issues.append(
+                FieldIssue("risk", nested, E.WRONG_TYPE, f"risk must be an object with {list(RISK_FACTORS)}", "object")
+            )
+            return {}
+        out: dict[str, str] = {}
+        for factor in RISK_FACTORS:
+            flat = f"risk_{factor}"
+            given = nested.get(factor) if nested is not None else record.get(flat)
+            field = f"risk.{factor}" if nested is not None else flat
+            parsed = self.vocab.risk_value.parse(given, field)
+            if isinstance(parsed, FieldIssue):
+                issues.append(parsed)
+            else:
+                out[factor] = parsed
+        return out
+
+    def _override(self, record: Mapping[str, Any], issues: list[FieldIssue]) -> Override | None:
+        nested = record.get("level_override")
+        if nested is not None and not isinstance(nested, Mapping):
+            issues.append(
+                FieldIssue(
+                    "level_override", nested, E.WRONG_TYPE,
+                    "level_override must be an object {level, approved_by, reason}", "object",
+                )
+            )
+            return None
+        if nested is not None:
+            given = {part: nested.get(part) for part in OVERRIDE_PARTS}
+            names = {part: f"level_override.{part}" for part in OVERRIDE_PARTS}
+        else:
+            given = {part: record.get(f"override_{part}") for part in OVERRIDE_PARTS}
+            names = {part: f"override_{part}" for part in OVERRIDE_PARTS}
+        if all(is_blank(v) for v in given.values()):
+            return None
+        level = self.vocab.level.parse(given["level"], names["level"])
+        found: dict[str, str] = {}
+        if isinstance(level, FieldIssue):
+            issues.append(level)
+        else:
+            found["level"] = level
+        for part in ("approved_by", "reason"):
+            if is_blank(given[part]):
+                issues.append(
+                    FieldIssue(
+                        names[part], given[part], E.INCOMPLETE_OVERRIDE,
+                        f"{names[part]} is required with a level override: an override needs its level, "
+                        "who approved it and why",
+                        "non-empty text",
+                    )
+                )
+                continue
+            text = parse_text(given[part], names[part], required=True, max_length=500)
+            if isinstance(text, FieldIssue):
+                issues.append(text)
+            else:
+                found[part] = text  # type: ignore[assignment]
+        if len(found) != len(OVERRIDE_PARTS):
+            return None
+        return Override(**found)
+
+
+def parse_project(record: Mapping[str, Any], rules: GradingRules) -> Project:
+    return ProjectParser(rules).parse(record)

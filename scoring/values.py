@@ -1,0 +1,139 @@
+"""Scalar value parsing shared by every record parser (grading, gates, reviewers).
+
+The batch path (scoring/grading_frame.py) mirrors these rules column by column;
+the constants below are what both read, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from scoring import errors as E
+from scoring.errors import FieldIssue
+
+# Characters trimmed around every value: ASCII whitespace and the ideographic space.
+TRIM = " \t\r\n\u3000"
+# A number as people type it: plain, or with thousands separators in groups of three.
+# ASCII digits only ([0-9], not \d): the vectorized path matches with RE2, which reads \d as ASCII.
+NUMBER_PATTERN = r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
+_NUMBER = re.compile(NUMBER_PATTERN)
+
+
+def norm_key(text: str) -> str:
+    """How enum input is compared: trimmed, case-insensitive."""
+    return text.strip(TRIM).lower()
+
+
+def is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and value.strip(TRIM) == ""
+
+
+def number_accepted(minimum: float, integer: bool) -> str:
+    kind = "a whole number" if integer else "a number"
+    example = "3" if integer else '12000000 or "12,000,000"'
+    return f"{kind} ≥ {minimum:g}, such as {example}"
+
+
+def parse_number(
+    value: Any, field: str, *, minimum: float, maximum: float, integer: bool = False
+) -> float | FieldIssue:
+    """A number from JSON or a cell; a FieldIssue (returned, not raised) when it is not acceptable."""
+    accepted = number_accepted(minimum, integer)
+    if is_blank(value):
+        return FieldIssue(field, value, E.MISSING, f"{field} is required: give {accepted}", accepted)
+    if isinstance(value, bool):
+        return FieldIssue(field, value, E.WRONG_TYPE, f"{field}: {value} is not a number; give {accepted}", accepted)
+    if isinstance(value, str):
+        text = value.strip(TRIM)
+        if not _NUMBER.fullmatch(text):
+            return FieldIssue(
+                field, value, E.NOT_A_NUMBER, f"{field}: {E.show_value(value)} is not a number; give {accepted}", accepted
+            )
+        number = float(text.replace(",", ""))
+    elif isinstance(value, int | float):
+        number = float(value)
+    else:
+        return FieldIssue(
+            field, value, E.WRONG_TYPE, f"{field}: a {type(value).__name__} is not a number; give {accepted}", accepted
+        )
+    return check_number(number, value, field, minimum=minimum, maximum=maximum, integer=integer)
+
+
+def check_number(
+    number: float, given: Any, field: str, *, minimum: float, maximum: float, integer: bool
+) -> float | FieldIssue:
+    accepted = number_accepted(minimum, integer)
+    if math.isnan(number):
+        return FieldIssue(field, given, E.MISSING, f"{field} is required: give {accepted}", accepted)
+    if not math.isfinite(number) or number > maximum:
+        return FieldIssue(
+            field, given, E.OUT_OF_RANGE, f"{field}: {E.show_value(given)} is too large (at most {maximum:g})", accepted
+        )
+    if number < minimum:
+        return FieldIssue(
+            field, given, E.OUT_OF_RANGE, f"{field}: {E.show_value(given)} is below {minimum:g}; give {accepted}", accepted
+        )
+    if integer and not number.is_integer():
+        return FieldIssue(
+            field, given, E.NOT_AN_INTEGER, f"{field}: {E.show_value(given)} is not a whole number; give {accepted}", accepted
+        )
+    return number
+
+
+class EnumVocabulary:
+    """The codes of one enum field and every spelling accepted for them (code or Chinese label)."""
+
+    def __init__(self, field: str, labels: Mapping[str, str]):
+        self.field = field
+        self.labels = dict(labels)
+        self._lookup: dict[str, str] = {}
+        for code, label in labels.items():
+            self._lookup[norm_key(code)] = code
+            self._lookup[norm_key(label)] = code
+
+    @property
+    def accepted(self) -> str:
+        return ", ".join(f"{code} ({label})" for code, label in self.labels.items())
+
+    def parse(self, value: Any, field: str | None = None) -> str | FieldIssue:
+        field = field or self.field
+        if is_blank(value):
+            return FieldIssue(field, value, E.MISSING, f"{field} is required: one of {self.accepted}", self.accepted)
+        if not isinstance(value, str):
+            return FieldIssue(
+                field, value, E.WRONG_TYPE, f"{field}: {E.show_value(value)} is not text; give one of {self.accepted}",
+                self.accepted,
+            )
+        code = self._lookup.get(norm_key(value))
+        if code is None:
+            return FieldIssue(
+                field,
+                value,
+                E.UNKNOWN_VALUE,
+                f"{field}: {E.show_value(value)} is not accepted; give one of {self.accepted}",
+                self.accepted,
+            )
+        return code
+
+
+def parse_text(value: Any, field: str, *, required: bool, max_length: int | None = None) -> str | None | FieldIssue:
+    if is_blank(value):
+        if required:
+            return FieldIssue(field, value, E.MISSING, f"{field} is required", "non-empty text")
+        return None
+    if not isinstance(value, str):
+        return FieldIssue(field, value, E.WRONG_TYPE, f"{field}: {E.show_value(value)} is not text", "text")
+    text = value.strip(TRIM)
+    if max_length is not None and len(text) > max_length:
+        return FieldIssue(
+            field, value, E.TOO_LONG, f"{field} is {len(text)} characters long; at most {max_length}",
+            f"1–{max_length} characters",
+        )
+    return text
