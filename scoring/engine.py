@@ -19,6 +19,7 @@ durable_rules is the rule engine the design asks for, and it has sharp edges
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import itertools
 import math
@@ -96,10 +97,8 @@ class CompiledRuleset:
             except _durable.MessageNotHandledException:
                 return []
             finally:
-                try:
+                with contextlib.suppress(_durable.MessageNotHandledException):
                     self._host.retract_fact(self.name, asserted)
-                except _durable.MessageNotHandledException:
-                    pass
             return list(self._fired)
 
     def close(self) -> None:

@@ -62,7 +62,9 @@ class GradingVocabulary:
             )
             self.enums[name] = EnumVocabulary(name, labels)
         risk = rules.criterion_for("risk")
-        risk_labels = dict(risk.factor_values) if risk and risk.factor_values else {"low": "低", "medium": "中", "high": "高"}
+        risk_labels = (
+            dict(risk.factor_values) if risk and risk.factor_values else {"low": "低", "medium": "中", "high": "高"}
+        )
         self.risk_value = EnumVocabulary("risk", risk_labels)
         self.level = EnumVocabulary("level", rules.level_labels)
         self.stage = EnumVocabulary("stage", STAGES)
@@ -91,7 +93,9 @@ class ProjectParser:
             return result
 
         values: dict[str, Any] = {
-            "project_id": take(parse_text(record.get("project_id"), "project_id", required=True, max_length=PROJECT_ID_MAX)),
+            "project_id": take(
+                parse_text(record.get("project_id"), "project_id", required=True, max_length=PROJECT_ID_MAX)
+            ),
             "project_name": take(parse_text(record.get("project_name"), "project_name", required=False)),
             "office": take(parse_text(record.get("office"), "office", required=False, max_length=100)),
             "region": take(parse_text(record.get("region"), "region", required=False, max_length=100)),
@@ -133,8 +137,11 @@ class ProjectParser:
         if nested is not None and not isinstance(nested, Mapping):
             issues.append(
                 FieldIssue(
-                    "level_override", nested, E.WRONG_TYPE,
-                    "level_override must be an object {level, approved_by, reason}", "object",
+                    "level_override",
+                    nested,
+                    E.WRONG_TYPE,
+                    "level_override must be an object {level, approved_by, reason}",
+                    "object",
                 )
             )
             return None
@@ -156,7 +163,9 @@ class ProjectParser:
             if is_blank(given[part]):
                 issues.append(
                     FieldIssue(
-                        names[part], given[part], E.INCOMPLETE_OVERRIDE,
+                        names[part],
+                        given[part],
+                        E.INCOMPLETE_OVERRIDE,
                         f"{names[part]} is required with a level override: an override needs its level, "
                         "who approved it and why",
                         "non-empty text",

@@ -216,7 +216,9 @@ def _shape_problems(c: Criterion, loc: Loc, kind: str) -> list[Problem]:
     need = _SECTIONS[kind]
     given = {s for s in ("bands", "values", "factors", "factor_values", "levels") if getattr(c, s) is not None}
     out = [
-        Problem((*loc, s), "wrong_section", f"`{s}` does not apply to {kind} field {c.field!r}; it takes {sorted(need)}")
+        Problem(
+            (*loc, s), "wrong_section", f"`{s}` does not apply to {kind} field {c.field!r}; it takes {sorted(need)}"
+        )
         for s in sorted(given - need)
     ]
     out += [
@@ -322,9 +324,7 @@ def _risk_problems(c: Criterion, loc: Loc) -> list[Problem]:
                 Problem((*loc, "levels", j), "risk_no_otherwise", "the last risk level must have no `when` (otherwise)")
             )
         if not last and level.when is None:
-            out.append(
-                Problem((*loc, "levels", j), "risk_unreachable", "only the last risk level may omit `when`")
-            )
+            out.append(Problem((*loc, "levels", j), "risk_unreachable", "only the last risk level may omit `when`"))
         for value in level.when or {}:
             if value not in RISK_VALUES:
                 out.append(

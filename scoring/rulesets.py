@@ -37,9 +37,7 @@ class RuleSets:
 def load_rulesets(directory: Path | None = None) -> RuleSets:
     directory = Path(directory) if directory is not None else default_rules_dir()
     if not directory.is_dir():
-        raise RuleDefinitionError(
-            [RuleIssue(str(directory), None, "", "no_rules_dir", "not a folder of rule files")]
-        )
+        raise RuleDefinitionError([RuleIssue(str(directory), None, "", "no_rules_dir", "not a folder of rule files")])
     issues: list[RuleIssue] = []
     grading = None
     try:

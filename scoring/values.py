@@ -54,7 +54,11 @@ def parse_number(
         text = value.strip(TRIM)
         if not _NUMBER.fullmatch(text):
             return FieldIssue(
-                field, value, E.NOT_A_NUMBER, f"{field}: {E.show_value(value)} is not a number; give {accepted}", accepted
+                field,
+                value,
+                E.NOT_A_NUMBER,
+                f"{field}: {E.show_value(value)} is not a number; give {accepted}",
+                accepted,
             )
         number = float(text.replace(",", ""))
     elif isinstance(value, int | float):
@@ -78,11 +82,19 @@ def check_number(
         )
     if number < minimum:
         return FieldIssue(
-            field, given, E.OUT_OF_RANGE, f"{field}: {E.show_value(given)} is below {minimum:g}; give {accepted}", accepted
+            field,
+            given,
+            E.OUT_OF_RANGE,
+            f"{field}: {E.show_value(given)} is below {minimum:g}; give {accepted}",
+            accepted,
         )
     if integer and not number.is_integer():
         return FieldIssue(
-            field, given, E.NOT_AN_INTEGER, f"{field}: {E.show_value(given)} is not a whole number; give {accepted}", accepted
+            field,
+            given,
+            E.NOT_AN_INTEGER,
+            f"{field}: {E.show_value(given)} is not a whole number; give {accepted}",
+            accepted,
         )
     return number
 
@@ -108,7 +120,10 @@ class EnumVocabulary:
             return FieldIssue(field, value, E.MISSING, f"{field} is required: one of {self.accepted}", self.accepted)
         if not isinstance(value, str):
             return FieldIssue(
-                field, value, E.WRONG_TYPE, f"{field}: {E.show_value(value)} is not text; give one of {self.accepted}",
+                field,
+                value,
+                E.WRONG_TYPE,
+                f"{field}: {E.show_value(value)} is not text; give one of {self.accepted}",
                 self.accepted,
             )
         code = self._lookup.get(norm_key(value))
@@ -123,7 +138,7 @@ class EnumVocabulary:
         return code
 
 
-def parse_text(value: Any, field: str, *, required: bool, max_length: int | None = None) -> str | None | FieldIssue:
+def parse_text(value: Any, field: str, *, required: bool, max_length: int | None = None) -> str | FieldIssue | None:
     if is_blank(value):
         if required:
             return FieldIssue(field, value, E.MISSING, f"{field} is required", "non-empty text")
@@ -133,7 +148,10 @@ def parse_text(value: Any, field: str, *, required: bool, max_length: int | None
     text = value.strip(TRIM)
     if max_length is not None and len(text) > max_length:
         return FieldIssue(
-            field, value, E.TOO_LONG, f"{field} is {len(text)} characters long; at most {max_length}",
+            field,
+            value,
+            E.TOO_LONG,
+            f"{field} is {len(text)} characters long; at most {max_length}",
             f"1–{max_length} characters",
         )
     return text

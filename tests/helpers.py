@@ -1,0 +1,31 @@
+"""Plain helpers for tests: paths, and the CLI run as a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+CASES = SHARED / "cases"
+RULES = ROOT / "rules"
+DATA = ROOT / "data"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def run_cli(
+    *args: str | os.PathLike[str], input: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`gradegate ARGS` as a user runs it: a real subprocess of the installed entry point."""
+    exe = Path(sys.executable).parent / "gradegate"
+    return subprocess.run(
+        [str(exe), *map(str, args)],
+        input=input,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=cwd or ROOT,
+        timeout=300,
+    )
