@@ -1,9 +1,82 @@
-"""`gradegate grade`: batch grading of a CSV/Excel/JSON-lines file (work in progress)."""
+"""`gradegate grade INPUT -o OUTPUT`: batch grading of a CSV, Excel or JSON-lines file."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+from cli.common import EXIT_OK, EXIT_REJECTED, RulesOption, err, fail, load_rules_or_exit
+from scoring.batch_grading import GradingRun
+from scoring.tables import TableError, table_format
+
+
+def grade(
+    input: Annotated[Path, typer.Argument(help="Projects to grade: .csv, .xlsx or .jsonl (one project per row/line).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Graded table to write: .csv or .xlsx.")],
+    errors: Annotated[
+        Path | None,
+        typer.Option("--errors", help="Rejected rows (.csv or .xlsx); default: OUTPUT's name + .errors.csv."),
+    ] = None,
+    rules: RulesOption = None,
+) -> None:
+    """Grade every project of INPUT (项目等级评定) into OUTPUT; rejected rows go to the errors file.
+
+    Exit code 0 when every row was graded, 3 when some rows were rejected
+    (the others are still graded), 1 when nothing could be graded.
+    """
+    try:
+        if table_format(output) not in ("csv", "xlsx"):
+            fail(f"{output}: the graded table is written as .csv or .xlsx")
+        table_format(input)
+    except TableError as exc:
+        fail(str(exc))
+    errors = errors or output.with_name(output.stem + ".errors.csv")
+    rulesets = load_rules_or_exit(rules)
+    run = GradingRun(rulesets.grading, input)
+    try:
+        with _progress(input) as advance:
+            run.execute(output, errors, on_progress=advance)
+    except TableError as exc:
+        fail(str(exc))
+    identity = rulesets.grading.identity
+    err.print(
+        f"read {run.read:,} · graded {run.graded:,} · rejected {run.rejected:,}   "
+        f"rules {identity.name} {identity.version} ({identity.short_hash})",
+        markup=False,
+    )
+    err.print(f"graded → {output}", markup=False)
+    if run.rejected:
+        err.print(f"rejected rows → {errors} ({run.error_lines:,} problems)", markup=False)
+        raise typer.Exit(EXIT_REJECTED)
+    raise typer.Exit(EXIT_OK)
+
+
+class _progress:
+    """A progress bar over the bytes of the input, shown only to a person at a terminal."""
+
+    def __init__(self, path: Path):
+        self.total = path.stat().st_size if path.exists() else 0
+        self.enabled = sys.stderr.isatty() and self.total > 5_000_000
+        self.bar: Progress | None = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return lambda done: None
+        self.bar = Progress(
+            TextColumn("grading"), BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=err, transient=True
+        )
+        self.bar.start()
+        task = self.bar.add_task("grade", total=self.total)
+        return lambda done: self.bar.update(task, completed=done)  # type: ignore[union-attr]
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command("grade")(grade)

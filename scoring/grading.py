@@ -117,6 +117,17 @@ class GradingRuleSet:
             ruleset=self.ref,
         )
 
+    def summary(self) -> list[tuple[str, str]]:
+        """(label, value) lines for `gradegate rules check`."""
+        r = self.rules
+        lines = [
+            ("criteria", str(len(r.criteria))),
+            ("max score", str(r.max_score)),
+            ("threshold", f"{r.threshold} (≥ → {r.level_labels['company']}, below → {r.level_labels['office']})"),
+        ]
+        lines += [(f"  {c.code} {c.label}", f"max {c.max_points} · field {c.field}") for c in r.criteria]
+        return lines
+
     def close(self) -> None:
         if self._grader is not None:
             self._grader.close()

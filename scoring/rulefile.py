@@ -57,7 +57,7 @@ class RuleSetIdentity:
 
     @property
     def short_hash(self) -> str:
-        return self.hash[:12]
+        return self.hash.removeprefix("sha256:")[:12]
 
     def to_dict(self) -> dict[str, str]:
         return {

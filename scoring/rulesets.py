@@ -13,6 +13,7 @@ from pathlib import Path
 
 from scoring.errors import RuleDefinitionError, RuleIssue
 from scoring.grading import GRADING_FILE, GradingRuleSet
+from scoring.rulefile import RuleSetIdentity
 
 # rules/ beside the packages (the repository root, for `pip install -e .`),
 # unless GRADEGATE_RULES_DIR says otherwise.
@@ -27,8 +28,12 @@ def default_rules_dir() -> Path:
 class RuleSets:
     grading: GradingRuleSet
 
-    def identities(self):
-        return [self.grading.identity]
+    def all(self) -> list[GradingRuleSet]:
+        """Every rule set of the folder, in the order `rules check` shows them."""
+        return [self.grading]
+
+    def identities(self) -> list[RuleSetIdentity]:
+        return [ruleset.identity for ruleset in self.all()]
 
     def close(self) -> None:
         self.grading.close()

@@ -1,0 +1,153 @@
+"""A whole table of grading rows → normalized columns, column by column.
+
+The vectorized twin of scoring/grading_input.py: the same acceptance, the same
+normalized values and, for every rejected cell, the very message the
+single-record parser gives (rejected cells are passed to the scalar parser,
+so messages cannot drift). tests/test_grading_parity.py holds them together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from scoring.errors import FieldIssue
+from scoring.grading_input import OVERRIDE_PARTS, PROJECT_ID_MAX, ProjectParser
+from scoring.values import NUMBER_PATTERN, TRIM, EnumVocabulary, is_blank, parse_number, parse_text
+from scoring.vocabulary import GRADING_FIELDS, MAX_AMOUNT, RISK_FACTORS
+
+TEXT_LIMITS = {"project_id": PROJECT_ID_MAX, "project_name": None, "office": 100, "region": 100}
+
+
+@dataclass
+class ParsedFrame:
+    """Normalized columns (NaN/None where a cell was rejected) and the issues, by row position."""
+
+    columns: dict[str, Any] = field(default_factory=dict)
+    issues: list[tuple[int, FieldIssue]] = field(default_factory=list)
+
+    def reject(self, positions: np.ndarray, raw: pd.Series, check) -> None:
+        for pos in positions:
+            issue = check(raw.iat[pos])
+            if isinstance(issue, FieldIssue):
+                self.issues.append((int(pos), issue))
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name in frame.columns:
+        return frame[name]
+    return pd.Series([None] * len(frame), index=frame.index, dtype=object)
+
+
+def _is_text(col: pd.Series) -> bool:
+    return pd.api.types.is_string_dtype(col) and col.dtype != object
+
+
+def _blank(col: pd.Series) -> np.ndarray:
+    if _is_text(col):
+        return (col.isna() | (col.str.strip(TRIM) == "")).to_numpy(dtype=bool, copy=True)
+    return np.array([is_blank(v) for v in col], dtype=bool)
+
+
+def parse_text_column(out: ParsedFrame, col: pd.Series, name: str, required: bool) -> None:
+    limit = TEXT_LIMITS[name]
+    if _is_text(col):
+        stripped = col.str.strip(TRIM)
+        blank = (stripped.isna() | (stripped == "")).to_numpy(dtype=bool)
+        bad = blank.copy() if required else np.zeros(len(col), dtype=bool)
+        if limit is not None:
+            bad |= (stripped.str.len() > limit).fillna(False).to_numpy(dtype=bool)
+        values = stripped.where(~(bad | blank), None).astype(object).to_numpy()
+        out.reject(np.flatnonzero(bad), col, lambda v: parse_text(v, name, required=required, max_length=limit))
+    else:
+        parsed = [parse_text(v, name, required=required, max_length=limit) for v in col]
+        values = np.array([None if isinstance(p, FieldIssue) else p for p in parsed], dtype=object)
+        out.issues.extend((i, p) for i, p in enumerate(parsed) if isinstance(p, FieldIssue))
+    out.columns[name] = values
+
+
+def parse_number_column(out: ParsedFrame, col: pd.Series, name: str, minimum: float, integer: bool) -> None:
+    def check(v: Any) -> Any:
+        return parse_number(v, name, minimum=minimum, maximum=MAX_AMOUNT, integer=integer)
+
+    if _is_text(col):
+        stripped = col.str.strip(TRIM)
+        shaped = stripped.str.fullmatch(NUMBER_PATTERN).fillna(False).to_numpy(dtype=bool)
+        numbers = stripped.where(shaped).str.replace(",", "", regex=False).astype("float64").to_numpy()
+    elif pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+        numbers = col.astype("float64").to_numpy()
+        shaped = ~np.isnan(numbers)
+    else:
+        parsed = [check(v) for v in col]
+        numbers = np.array([np.nan if isinstance(p, FieldIssue) else p for p in parsed], dtype="float64")
+        out.issues.extend((i, p) for i, p in enumerate(parsed) if isinstance(p, FieldIssue))
+        out.columns[name] = numbers
+        return
+    with np.errstate(invalid="ignore"):
+        ok = shaped & np.isfinite(numbers) & (numbers >= minimum) & (numbers <= MAX_AMOUNT)
+        if integer:
+            ok &= np.floor(numbers) == numbers
+    out.reject(np.flatnonzero(~ok), col, check)
+    out.columns[name] = np.where(ok, numbers, np.nan)
+
+
+def parse_enum_column(
+    out: ParsedFrame, col: pd.Series, vocab: EnumVocabulary, name: str, optional: bool = False
+) -> None:
+    """Codes as a Categorical over the vocabulary's codes; each distinct spelling is parsed once."""
+    codes, uniques = pd.factorize(col.astype(object), use_na_sentinel=True)
+    categories = list(vocab.labels)
+    index_of = {code: i for i, code in enumerate(categories)}
+    lookup = np.full(len(uniques) + 1, -1, dtype=np.int64)  # last slot: NA
+    unique_issue: dict[int, FieldIssue] = {}
+    for u, raw in enumerate(uniques):
+        if optional and is_blank(raw):
+            continue
+        parsed = vocab.parse(raw, name)
+        if isinstance(parsed, FieldIssue):
+            unique_issue[u] = parsed
+        else:
+            lookup[u] = index_of[parsed]
+    cat_codes = lookup[codes]  # codes == -1 (NA) picks the last slot
+    if not optional:
+        for pos in np.flatnonzero(codes == -1):
+            out.issues.append((int(pos), vocab.parse(col.iat[pos], name)))  # type: ignore[arg-type]
+    if unique_issue:
+        for pos in np.flatnonzero(np.isin(codes, list(unique_issue))):
+            out.issues.append((int(pos), unique_issue[int(codes[pos])]))
+    out.columns[name] = pd.Categorical.from_codes(cat_codes, categories=categories)
+
+
+def parse_overrides(out: ParsedFrame, frame: pd.DataFrame, parser: ProjectParser) -> None:
+    cols = {part: _column(frame, f"override_{part}") for part in OVERRIDE_PARTS}
+    given = ~np.logical_and.reduce([_blank(c) for c in cols.values()])
+    result = {part: np.full(len(frame), None, dtype=object) for part in OVERRIDE_PARTS}
+    for pos in np.flatnonzero(given):
+        record = {f"override_{part}": cols[part].iat[pos] for part in OVERRIDE_PARTS}
+        found: list[FieldIssue] = []
+        override = parser._override(record, found)
+        out.issues.extend((int(pos), issue) for issue in found)
+        if override is not None:
+            for part in OVERRIDE_PARTS:
+                result[part][pos] = getattr(override, part)
+    for part in OVERRIDE_PARTS:
+        out.columns[f"override_{part}"] = result[part]
+
+
+def parse_frame(frame: pd.DataFrame, parser: ProjectParser) -> ParsedFrame:
+    out = ParsedFrame()
+    for name in TEXT_LIMITS:
+        parse_text_column(out, _column(frame, name), name, required=name == "project_id")
+    parse_enum_column(out, _column(frame, "stage"), parser.vocab.stage, "stage", optional=True)
+    for name, (minimum, integer) in parser.numeric_fields.items():
+        parse_number_column(out, _column(frame, name), name, minimum, integer)
+    for name, vocab in parser.vocab.enums.items():
+        parse_enum_column(out, _column(frame, name), vocab, name)
+    for factor in RISK_FACTORS:
+        parse_enum_column(out, _column(frame, f"risk_{factor}"), parser.vocab.risk_value, f"risk_{factor}")
+    parse_overrides(out, frame, parser)
+    assert set(GRADING_FIELDS) - {"risk"} <= set(out.columns)
+    return out
