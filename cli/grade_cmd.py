@@ -28,9 +28,9 @@ def grade(
     Exit code 0 when every row was graded, 3 when some rows were rejected
     (the others are still graded), 1 when nothing could be graded.
     """
+    if output.suffix.lower() not in (".csv", ".xlsx"):
+        fail(f"{output}: the graded table is written as .csv or .xlsx")
     try:
-        if table_format(output) not in ("csv", "xlsx"):
-            fail(f"{output}: the graded table is written as .csv or .xlsx")
         table_format(input)
     except TableError as exc:
         fail(str(exc))

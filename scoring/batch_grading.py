@@ -12,13 +12,24 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from scoring import errors as E
 from scoring.grading import GradingRuleSet
 from scoring.grading_frame import ERROR_COLUMNS, BatchGrades, grade_frame, grade_records
-from scoring.tables import TableError, atomic_path, read_jsonl, read_table, table_format, write_table
+from scoring.tables import (
+    CsvChunkWriter,
+    TableError,
+    atomic_path,
+    iter_csv_chunks,
+    read_jsonl,
+    read_table,
+    table_format,
+    write_excel,
+    write_table,
+)
 
-CHUNK_ROWS = 200_000
+CHUNK_BYTES = 32 << 20  # ~180,000 projects a chunk: memory stays flat whatever the file's size
 EXCEL_MAX_ROWS = 1_048_575  # one row of the sheet is the header
 
 
@@ -52,20 +63,11 @@ class GradingRun:
     def _csv_chunks(self, on_progress: Callable[[int], None]) -> Iterator[BatchGrades]:
         seen: dict[str, int] = {}
         first_row = 1
-        with open(self.source, "rb") as fh:
-            try:
-                reader = pd.read_csv(
-                    fh, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig", chunksize=CHUNK_ROWS
-                )
-                for chunk in reader:
-                    chunk.columns = [str(c).strip() for c in chunk.columns]
-                    yield grade_frame(chunk, self.ruleset, first_row=first_row, seen=seen)
-                    first_row += len(chunk)
-                    on_progress(fh.tell())
-            except UnicodeDecodeError as exc:
-                raise TableError(f"{self.source}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
-            except (ValueError, pd.errors.ParserError) as exc:
-                raise TableError(f"{self.source}: cannot be read as CSV: {exc}") from None
+        size = self.source.stat().st_size
+        for i, chunk in enumerate(iter_csv_chunks(self.source, CHUNK_BYTES)):
+            yield grade_frame(chunk, self.ruleset, first_row=first_row, seen=seen)
+            first_row += len(chunk)
+            on_progress(min(size, (i + 1) * CHUNK_BYTES))
 
     def _jsonl(self) -> BatchGrades:
         records, bad = read_jsonl(self.source)
@@ -88,32 +90,33 @@ class GradingRun:
         out_fmt = table_format(output)
         error_frames: list[pd.DataFrame] = []
         graded_frames: list[pd.DataFrame] = []
-        with atomic_path(output) as tmp:
-            for i, batch in enumerate(self._chunks(on_progress)):
+        with atomic_path(output) as tmp, open(tmp, "wb") as fh:
+            writer = CsvChunkWriter(fh, _arrow_types(columns)) if out_fmt == "csv" else None
+            for batch in self._chunks(on_progress):
                 self.read += batch.read
                 self.graded += batch.graded_count
                 self.rejected += batch.rejected_count
                 error_frames.append(batch.errors)
-                if out_fmt == "csv":
-                    batch.graded[columns].to_csv(
-                        tmp,
-                        mode="w" if i == 0 else "a",
-                        header=i == 0,
-                        index=False,
-                        encoding="utf-8-sig" if i == 0 else "utf-8",
-                    )
+                if writer is not None:
+                    writer.write(batch.graded[columns])
                 else:
                     graded_frames.append(batch.graded[columns])
-            if out_fmt == "xlsx":
+            if writer is not None:
+                writer.close()
+            else:
                 if self.graded > EXCEL_MAX_ROWS:
                     raise TableError(f"{self.graded:,} graded rows do not fit an Excel sheet; write a .csv instead")
                 frame = pd.concat(graded_frames) if graded_frames else pd.DataFrame(columns=columns)
-                write_table(frame, tmp.with_suffix(".xlsx"), sheet_name="项目等级评定")
-                tmp.with_suffix(".xlsx").replace(tmp)
-            elif self.read == 0:
-                pd.DataFrame(columns=columns).to_csv(tmp, index=False, encoding="utf-8-sig")
+                write_excel(frame, fh, sheet_name="项目等级评定")
         errors = pd.concat(error_frames) if error_frames else pd.DataFrame(columns=ERROR_COLUMNS)
         self.error_lines = len(errors)
         if len(errors) or errors_path.exists():
             # A stale errors file from an earlier run would mislead: always rewrite it when it exists.
             write_table(errors, errors_path, sheet_name="rejected")
+
+
+_INTEGER_COLUMNS = {"total_score", "margin", "row"}
+
+
+def _arrow_types(columns: list[str]) -> dict[str, pa.DataType]:
+    return {c: pa.int64() if c in _INTEGER_COLUMNS or c.startswith("points_") else pa.string() for c in columns}

@@ -1,116 +1,127 @@
-"""The durable_rules layer: the only module that imports durable_rules.
+"""The durable_rules layer: the only module that touches durable_rules.
 
-durable_rules is the rule engine the design asks for, and it has sharp edges
-(measured in ../shared/notes/durable_rules.md). Each is handled here, once:
+durable_rules is the rule engine the design asks for; its C engine
+(`durable_rules_engine`) does the matching, and this module drives it
+directly. Its Python host (`durable.engine.Host`) is where most sharp edges
+of ../shared/notes/durable_rules.md live, so it is not used at all:
 
-- `post` fires one rule only → facts are asserted (`assert_fact`), so every
-  matching rule fires, and retracted right after, so no state outlives a call.
-- The host's timer threads race with synchronous calls and lose results →
-  `_QuietHost` never starts them; actions run inside `assert_fact`.
-- A rule whose condition matches nothing in particular loops forever → every
-  condition is guarded by the marker field `_r` that our facts always carry.
+- Timer threads that race with synchronous calls and lose results → there
+  is no Host, hence no threads; actions are drained inside `fire`.
+- `post` fires one rule only → facts are asserted, so every matching rule
+  fires, and retracted right after, so no state outlives a call.
+- Exceptions inside actions are swallowed → there are no Python actions: the
+  engine reports which rules matched and `fire` returns their names.
+- A rule whose condition matches anything loops forever → every condition is
+  guarded by the marker field `_r` that our facts always carry.
 - A ruleset name cannot be registered twice → each compilation gets a fresh
-  name, and `close()` frees the old one in the C engine (hot reload).
+  name, and `close()` frees it in the C engine (rule hot reload).
 - Bad input types fail silently → `fire` refuses anything but str, int and
   finite floats below 1e15; callers validate records before they get here.
-- The C extension never releases the GIL, so a lock serialises evaluations at
-  no cost in throughput; each process (uvicorn worker) builds its own host.
+- Its JSON parser rejects negative exponents (`1e-05`, how Python writes
+  numbers below 1e-4) → such a number is replaced by one that compares the
+  same with every constant of the ruleset (constants are 0 or at least
+  MIN_CONSTANT, which the rule files enforce).
+- The C extension never releases the GIL → a lock per ruleset serialises
+  evaluations at no cost in throughput; each process (uvicorn worker) builds
+  its own rulesets after start-up.
+
+Driving the C engine without the Python host is also ~6× faster (measured in
+bench/bench_grading.py: the host spends most of its time in per-action
+closures and JSON round trips).
 """
 
 from __future__ import annotations
 
-import contextlib
-import copy
 import itertools
+import json
 import math
 import os
 import threading
 from collections.abc import Mapping
 from typing import Any
 
-import durable_rules_engine
-from durable import engine as _durable
+import durable_rules_engine as _c
 
 Condition = dict[str, Any]
 _MARK = "_r"
 _MAX_NUMBER = 1e15  # the C engine errors (202/204) from about 1e16 and on inf
-
-
-class _QuietHost(_durable.Host):
-    def _run(self) -> None:  # no dispatcher or timer threads: see module docstring
-        return None
-
-
-_host_lock = threading.Lock()
-_host: _QuietHost | None = None
-_host_pid: int | None = None
+_TINY = 1e-4  # below this, Python writes floats as 1e-05, which the engine cannot parse
+MIN_CONSTANT = 1e-3  # the smallest non-zero number a condition may compare with
+_NOT_HANDLED = 1  # assert_fact's status when no rule matched
 _names = itertools.count(1)
 
 
-def _get_host() -> _QuietHost:
-    global _host, _host_pid
-    with _host_lock:
-        if _host is None or _host_pid != os.getpid():
-            _host, _host_pid = _QuietHost(), os.getpid()
-        return _host
-
-
 class CompiledRuleset:
-    """A set of named conditions registered in durable_rules; `fire` says which match a fact."""
+    """Named conditions registered in the durable_rules engine; `fire` says which hold for a fact."""
 
     def __init__(self, prefix: str, conditions: Mapping[str, Condition]):
         if not conditions:
             raise ValueError("a ruleset needs at least one rule")
-        self._host = _get_host()
         self.name = f"{prefix}_{os.getpid()}_{next(_names)}"
         self.rule_names = list(conditions)
-        self._fired: list[str] = []
-        self._lock = threading.Lock()
-        self._serial = itertools.count()
+        self._constants: dict[str, list[float]] = {}
         definition: dict[str, Any] = {}
         for rule_name, condition in conditions.items():
-            guarded = {"$and": [{_MARK: 1}, copy.deepcopy(condition)]}
-            definition[rule_name] = {"all": [{"m": guarded}], "run": self._recorder(rule_name)}
-        # set_rulesets mutates what it is given (drops "run"): it gets its own copy above.
-        with _host_lock:
-            self._host.register_rulesets({self.name: definition})
-        self._ruleset = self._host.get_ruleset(self.name)
-        self._closed = False
-
-    def _recorder(self, rule_name: str):
-        def record(_closure: Any) -> None:
-            self._fired.append(rule_name)
-
-        return record
+            _collect_constants(condition, self._constants)
+            definition[rule_name] = {"all": [{"m": {"$and": [{_MARK: 1}, condition]}}]}
+        self._lock = threading.Lock()
+        self._handle: int | None = _c.create_ruleset(self.name, json.dumps(definition, ensure_ascii=False))
 
     def fire(self, fact: Mapping[str, Any]) -> list[str]:
-        """Names of the rules whose condition holds for `fact`, in the order they fired."""
+        """Names of the rules whose condition holds for `fact`, in the order the engine reports them."""
         for key, value in fact.items():
             _check_value(key, value)
+        payload = json.dumps(
+            {**{k: self._parseable(k, v) for k, v in fact.items()}, _MARK: 1, "sid": "0"}, ensure_ascii=False
+        )
+        fired: list[str] = []
         with self._lock:
-            if self._closed:
+            if self._handle is None:
                 raise RuntimeError(f"ruleset {self.name} was closed")
-            self._fired = []
-            asserted = {**fact, _MARK: 1, "sid": "0", "_n": next(self._serial)}
+            handle = self._handle
+            status, state = _c.assert_fact(handle, payload)
             try:
-                self._host.assert_fact(self.name, asserted)
-            except _durable.MessageNotHandledException:
-                return []
+                if status != _NOT_HANDLED:
+                    pending = _c.start_action_for_state(handle, state)
+                    message = pending[1] if pending else None
+                    while message:
+                        fired.append(next(iter(json.loads(message))))
+                        message = _c.complete_and_start_action(handle, state)
             finally:
-                with contextlib.suppress(_durable.MessageNotHandledException):
-                    self._host.retract_fact(self.name, asserted)
-            return list(self._fired)
+                _c.retract_fact(handle, payload)
+        return fired
+
+    def _parseable(self, field: str, value: Any) -> Any:
+        if not isinstance(value, float) or value == 0 or abs(value) >= _TINY:
+            return value
+        consts = sorted(set(self._constants.get(field, [])) | {0.0})
+        below = [c for c in consts if c < value]
+        above = [c for c in consts if c > value]
+        lo = below[-1] if below else value - 1
+        hi = above[0] if above else value + 1
+        if value in consts or abs(lo - hi) < 2 * _TINY:
+            raise ValueError(f"fact field {field!r}: {value!r} is too close to a rule constant to compare")
+        return (lo + hi) / 2
 
     def close(self) -> None:
         """Free the ruleset in the C engine; the name is never reused."""
         with self._lock:
-            if self._closed:
-                return
-            self._closed = True
-            durable_rules_engine.delete_ruleset(self._ruleset._handle)
-            with _host_lock:
-                self._host._ruleset_directory.pop(self.name, None)
-                self._host._ruleset_list.remove(self._ruleset)
+            if self._handle is not None:
+                _c.delete_ruleset(self._handle)
+                self._handle = None
+
+
+def _collect_constants(condition: Any, out: dict[str, list[float]]) -> None:
+    """Numbers compared with each field: {"$gte": {"amount_rmb": 1000000}} → amount_rmb: [1000000]."""
+    if isinstance(condition, dict):
+        for key, value in condition.items():
+            if isinstance(value, int | float) and not isinstance(value, bool) and not key.startswith("$"):
+                out.setdefault(key, []).append(float(value))
+            else:
+                _collect_constants(value, out)
+    elif isinstance(condition, list):
+        for item in condition:
+            _collect_constants(item, out)
 
 
 def _check_value(key: str, value: Any) -> None:

@@ -73,8 +73,10 @@ class GradingRuleSet:
                 matched, code = f"{level.label} ({level.code})", level.code
                 risk_code, risk_label = level.code, level.label
                 value = dict(project.risk)
+            # model_construct: the values are the engine's own, already typed; validating them again
+            # would cost more than the rule evaluation itself.
             scores.append(
-                CriterionScore(
+                CriterionScore.model_construct(
                     code=c.code,
                     label=c.label,
                     field=c.field,
@@ -90,7 +92,7 @@ class GradingRuleSet:
         override = project.level_override
         final = override.level if override else computed
         labels = rules.level_labels
-        return GradingResult(
+        return GradingResult.model_construct(
             project_id=project.project_id,
             project_name=project.project_name,
             total_score=total,
@@ -104,7 +106,7 @@ class GradingRuleSet:
             risk_level=risk_code,
             risk_level_label=risk_label,
             override=(
-                OverrideOut(
+                OverrideOut.model_construct(
                     level=override.level,
                     level_label=labels[override.level],
                     approved_by=override.approved_by,

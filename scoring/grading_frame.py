@@ -157,7 +157,8 @@ def _flag_duplicates(parsed: ParsedFrame, ids: np.ndarray, first_row: int, seen:
 def assemble(
     parsed: ParsedFrame, n: int, ruleset: GradingRuleSet, first_row: int = 1, seen: dict[str, int] | None = None
 ) -> BatchGrades:
-    ids = np.asarray(parsed.columns["project_id"], dtype=object)
+    ids = np.asarray(parsed.columns["project_id"], dtype=object)  # NaN where rejected
+    ids = np.where(pd.isna(ids), None, ids)
     _flag_duplicates(parsed, ids, first_row, {} if seen is None else seen)
     bad = np.zeros(n, dtype=bool)
     if parsed.issues:
@@ -165,13 +166,18 @@ def assemble(
     keep = np.flatnonzero(~bad)
     cols: dict[str, Any] = {}
     for name, values in parsed.columns.items():
-        cols[name] = values[keep] if not isinstance(values, pd.Categorical) else values.take(keep)
+        if isinstance(values, pd.Series):
+            cols[name] = values.take(keep).reset_index(drop=True)
+        elif isinstance(values, pd.Categorical):
+            cols[name] = values.take(keep)
+        else:
+            cols[name] = values[keep]
     scores = score_columns(cols, ruleset.rules, len(keep))
     labels = ruleset.rules.level_labels
     graded = pd.DataFrame({"row": keep + first_row})
     for name in PASSTHROUGH:
-        graded[name] = np.asarray(cols[name], dtype=object)
-    graded["stage"] = cols["stage"].astype(object) if len(keep) else []
+        graded[name] = cols[name]
+    graded["stage"] = pd.Series(cols["stage"], dtype="str")
     graded["amount_rmb"] = cols["amount_rmb"]
     for key, values in scores.items():
         graded[key] = values

@@ -46,9 +46,15 @@ def _is_text(col: pd.Series) -> bool:
     return pd.api.types.is_string_dtype(col) and col.dtype != object
 
 
+def _mask(values: pd.Series) -> np.ndarray:
+    """A boolean Series (Arrow-backed, may hold NA) as a writable numpy mask, NA as False."""
+    return values.to_numpy(dtype=bool, na_value=False).copy()
+
+
 def _blank(col: pd.Series) -> np.ndarray:
     if _is_text(col):
-        return (col.isna() | (col.str.strip(TRIM) == "")).to_numpy(dtype=bool, copy=True)
+        stripped = col.str.strip(TRIM)
+        return col.isna().to_numpy() | _mask(stripped == "")
     return np.array([is_blank(v) for v in col], dtype=bool)
 
 
@@ -56,17 +62,16 @@ def parse_text_column(out: ParsedFrame, col: pd.Series, name: str, required: boo
     limit = TEXT_LIMITS[name]
     if _is_text(col):
         stripped = col.str.strip(TRIM)
-        blank = (stripped.isna() | (stripped == "")).to_numpy(dtype=bool)
+        blank = stripped.isna().to_numpy() | _mask(stripped == "")
         bad = blank.copy() if required else np.zeros(len(col), dtype=bool)
         if limit is not None:
-            bad |= (stripped.str.len() > limit).fillna(False).to_numpy(dtype=bool)
-        values = stripped.where(~(bad | blank), None).astype(object).to_numpy()
+            bad |= _mask(stripped.str.len() > limit)
         out.reject(np.flatnonzero(bad), col, lambda v: parse_text(v, name, required=required, max_length=limit))
-    else:
-        parsed = [parse_text(v, name, required=required, max_length=limit) for v in col]
-        values = np.array([None if isinstance(p, FieldIssue) else p for p in parsed], dtype=object)
-        out.issues.extend((i, p) for i, p in enumerate(parsed) if isinstance(p, FieldIssue))
-    out.columns[name] = values
+        out.columns[name] = stripped.mask(bad | blank).reset_index(drop=True)
+        return
+    parsed = [parse_text(v, name, required=required, max_length=limit) for v in col]
+    out.issues.extend((i, p) for i, p in enumerate(parsed) if isinstance(p, FieldIssue))
+    out.columns[name] = pd.Series([None if isinstance(p, FieldIssue) else p for p in parsed], dtype="str")
 
 
 def parse_number_column(out: ParsedFrame, col: pd.Series, name: str, minimum: float, integer: bool) -> None:
@@ -75,7 +80,7 @@ def parse_number_column(out: ParsedFrame, col: pd.Series, name: str, minimum: fl
 
     if _is_text(col):
         stripped = col.str.strip(TRIM)
-        shaped = stripped.str.fullmatch(NUMBER_PATTERN).fillna(False).to_numpy(dtype=bool)
+        shaped = _mask(stripped.str.fullmatch(NUMBER_PATTERN))
         numbers = stripped.where(shaped).str.replace(",", "", regex=False).astype("float64").to_numpy()
     elif pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
         numbers = col.astype("float64").to_numpy()
@@ -98,7 +103,7 @@ def parse_enum_column(
     out: ParsedFrame, col: pd.Series, vocab: EnumVocabulary, name: str, optional: bool = False
 ) -> None:
     """Codes as a Categorical over the vocabulary's codes; each distinct spelling is parsed once."""
-    codes, uniques = pd.factorize(col.astype(object), use_na_sentinel=True)
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
     categories = list(vocab.labels)
     index_of = {code: i for i, code in enumerate(categories)}
     lookup = np.full(len(uniques) + 1, -1, dtype=np.int64)  # last slot: NA

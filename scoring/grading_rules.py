@@ -11,6 +11,7 @@ from typing import Annotated
 
 from pydantic import Field, NonNegativeInt, model_validator
 
+from scoring.engine import MIN_CONSTANT
 from scoring.rulefile import Loc, Problem, RuleFileHeader, RuleModel
 from scoring.vocabulary import GRADING_FIELDS, LEVELS, RISK_FACTORS, RISK_VALUES
 
@@ -54,6 +55,9 @@ class Band(RuleModel):
             )
         if self.equals is not None and self.below is not None:
             raise ValueError("`equals` and `below` cannot be combined")
+        for limit in (self.from_, self.above, self.below, self.equals):
+            if limit is not None and limit != 0 and abs(limit) < MIN_CONSTANT:
+                raise ValueError(f"band limit {limit} is too small: limits are 0 or at least {MIN_CONSTANT}")
         return self
 
     @property

@@ -8,16 +8,22 @@ from the folder is used (the service keeps serving its last good rule sets).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from scoring.errors import RuleDefinitionError, RuleIssue
+from scoring.gates import GATES_FILE, GateRuleSet
 from scoring.grading import GRADING_FILE, GradingRuleSet
+from scoring.reviewers import REVIEWERS_FILE, ReviewerRuleSet
 from scoring.rulefile import RuleSetIdentity
 
 # rules/ beside the packages (the repository root, for `pip install -e .`),
 # unless GRADEGATE_RULES_DIR says otherwise.
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+T = TypeVar("T")
 
 
 def default_rules_dir() -> Path:
@@ -27,16 +33,18 @@ def default_rules_dir() -> Path:
 @dataclass(frozen=True)
 class RuleSets:
     grading: GradingRuleSet
+    gates: GateRuleSet
+    reviewers: ReviewerRuleSet
 
-    def all(self) -> list[GradingRuleSet]:
-        """Every rule set of the folder, in the order `rules check` shows them."""
-        return [self.grading]
+    def all(self) -> list[GradingRuleSet | GateRuleSet | ReviewerRuleSet]:
+        return [self.grading, self.gates, self.reviewers]
 
     def identities(self) -> list[RuleSetIdentity]:
-        return [ruleset.identity for ruleset in self.all()]
+        return [r.identity for r in self.all()]
 
     def close(self) -> None:
-        self.grading.close()
+        for ruleset in self.all():
+            ruleset.close()
 
 
 def load_rulesets(directory: Path | None = None) -> RuleSets:
@@ -44,12 +52,18 @@ def load_rulesets(directory: Path | None = None) -> RuleSets:
     if not directory.is_dir():
         raise RuleDefinitionError([RuleIssue(str(directory), None, "", "no_rules_dir", "not a folder of rule files")])
     issues: list[RuleIssue] = []
-    grading = None
-    try:
-        grading = GradingRuleSet.load(directory / GRADING_FILE)
-    except RuleDefinitionError as exc:
-        issues.extend(exc.issues)
+
+    def load(loader: Callable[[Path], T], name: str) -> T | None:
+        try:
+            return loader(directory / name)
+        except RuleDefinitionError as exc:
+            issues.extend(exc.issues)
+            return None
+
+    grading = load(GradingRuleSet.load, GRADING_FILE)
+    gates = load(GateRuleSet.load, GATES_FILE)
+    reviewers = load(ReviewerRuleSet.load, REVIEWERS_FILE)
     if issues:
         raise RuleDefinitionError(issues)
-    assert grading is not None
-    return RuleSets(grading=grading)
+    assert grading is not None and gates is not None and reviewers is not None
+    return RuleSets(grading=grading, gates=gates, reviewers=reviewers)

@@ -8,6 +8,7 @@ half-written file that looks complete.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import tempfile
@@ -16,7 +17,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from scoring.errors import GradegateError
 
@@ -52,9 +56,8 @@ def read_table(path: Path) -> pd.DataFrame:
         raise TableError(f"{path}: no such file")
     try:
         if fmt == "csv":
-            frame = pd.read_csv(
-                path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig", engine="c"
-            )
+            chunks = list(iter_csv_chunks(path))
+            frame = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
         elif fmt == "xlsx":
             frame = pd.read_excel(path, dtype=str, sheet_name=0, keep_default_na=False, na_values=[""])
         else:
@@ -69,11 +72,59 @@ def read_table(path: Path) -> pd.DataFrame:
         raise TableError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
     except (ValueError, OSError, pd.errors.ParserError) as exc:
         raise TableError(f"{path}: cannot be read as {fmt}: {exc}") from None
+    return _clean_columns(frame, path)
+
+
+def _clean_columns(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     frame.columns = [str(c).strip() for c in frame.columns]
     dupes = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
     if dupes:
         raise TableError(f"{path}: column(s) {dupes} appear more than once")
     return frame
+
+
+_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str" dtype, Arrow-backed
+
+
+def iter_csv_chunks(path: Path, block_bytes: int = 32 << 20) -> Iterator[pd.DataFrame]:
+    """A CSV file as DataFrames of text cells, one per block: Arrow's parser, every column a string."""
+    path = Path(path)
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            header = next(csv.reader(fh), None)
+    except UnicodeDecodeError as exc:
+        raise TableError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
+    if not header:
+        raise TableError(f"{path}: the file is empty; the first line must name the columns")
+    _clean_columns(pd.DataFrame(columns=header), path)
+    try:
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(block_size=block_bytes),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in header}, null_values=[""], strings_can_be_null=True
+            ),
+        )
+        for batch in reader:
+            frame = batch.to_pandas(types_mapper={pa.string(): _TEXT}.get)
+            yield _clean_columns(frame, path)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise TableError(f"{path}: cannot be read as CSV: {exc}") from None
+
+
+class CsvChunkWriter:
+    """Writes a CSV in chunks with Arrow's writer (UTF-8 with BOM, so Excel shows Chinese correctly)."""
+
+    def __init__(self, fh, columns: dict[str, pa.DataType]):
+        self.schema = pa.schema(list(columns.items()))
+        fh.write(b"\xef\xbb\xbf")
+        self._writer = pacsv.CSVWriter(fh, self.schema, write_options=pacsv.WriteOptions(quoting_style="needed"))
+
+    def write(self, frame: pd.DataFrame) -> None:
+        self._writer.write_table(pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False))
+
+    def close(self) -> None:
+        self._writer.close()
 
 
 def flatten(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -123,6 +174,11 @@ def atomic_path(path: Path) -> Iterator[Path]:
         raise
 
 
+def write_excel(frame: pd.DataFrame, target, sheet_name: str) -> None:
+    with pd.ExcelWriter(target, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name=sheet_name[:31])
+
+
 def write_table(frame: pd.DataFrame, path: Path, sheet_name: str = "Sheet1") -> None:
     """CSV (UTF-8 with BOM, so Excel shows Chinese correctly) or .xlsx, by the extension."""
     fmt = table_format(Path(path))
@@ -130,8 +186,7 @@ def write_table(frame: pd.DataFrame, path: Path, sheet_name: str = "Sheet1") -> 
         if fmt == "csv":
             frame.to_csv(tmp, index=False, encoding="utf-8-sig")
         elif fmt == "xlsx":
-            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-                frame.to_excel(writer, index=False, sheet_name=sheet_name[:31])
+            write_excel(frame, tmp, sheet_name)
         else:
             with open(tmp, "w", encoding="utf-8") as fh:
                 for record in frame.to_dict(orient="records"):
