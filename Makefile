@@ -26,8 +26,8 @@ browser:
 
 demo: setup
 	$(BIN)/gradegate rules check
-	$(BIN)/gradegate grade data/sample_projects.csv -o out/graded.xlsx --errors out/grading_errors.csv || [ $$? -eq 3 ]
-	@echo "→ out/graded.xlsx, out/grading_errors.csv"
+	$(BIN)/gradegate grade data/sample_projects.csv -o out/graded.xlsx || [ $$? -eq 3 ]
+	@echo "→ out/graded.xlsx (and out/graded.errors.csv for the rejected rows)"
 
 test: setup browser
 	$(BIN)/ruff check .

@@ -9,11 +9,15 @@ Exit codes, the same for every command:
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from scoring.errors import RuleDefinitionError
 from scoring.rulesets import RuleSets, load_rulesets
@@ -48,3 +52,19 @@ def load_rules_or_exit(directory: Path | None) -> RuleSets:
         for issue in exc.issues:
             err.print(f"  {issue}", markup=False)
         raise typer.Exit(EXIT_FAILED) from None
+
+
+@contextmanager
+def byte_progress(path: Path, what: str, min_bytes: int = 5_000_000) -> Iterator[Callable[[int], None]]:
+    """A progress bar over the bytes of `path`, only for a person at a terminal and a large file.
+
+    Yields `advance(bytes_done)`; a no-op when no bar is shown (pipes, CI, small files).
+    """
+    total = path.stat().st_size if path.is_file() else 0
+    if not (sys.stderr.isatty() and total >= min_bytes):
+        yield lambda done: None
+        return
+    columns = (TextColumn(what), BarColumn(), DownloadColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(what, total=total)
+        yield lambda done: bar.update(task, completed=done)

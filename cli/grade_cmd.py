@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-from cli.common import EXIT_OK, EXIT_REJECTED, RulesOption, err, fail, load_rules_or_exit
-from scoring.batch_grading import GradingRun
+from cli.common import EXIT_OK, EXIT_REJECTED, RulesOption, byte_progress, err, fail, load_rules_or_exit
 from scoring.tables import TableError, table_format
 
 
@@ -36,9 +33,12 @@ def grade(
         fail(str(exc))
     errors = errors or output.with_name(output.stem + ".errors.csv")
     rulesets = load_rules_or_exit(rules)
+    from scoring.batch_grading import GradingRun  # pandas and Arrow: only when grading
+
+
     run = GradingRun(rulesets.grading, input)
     try:
-        with _progress(input) as advance:
+        with byte_progress(input, "grading") as advance:
             run.execute(output, errors, on_progress=advance)
     except TableError as exc:
         fail(str(exc))
@@ -53,29 +53,6 @@ def grade(
         err.print(f"rejected rows → {errors} ({run.error_lines:,} problems)", markup=False)
         raise typer.Exit(EXIT_REJECTED)
     raise typer.Exit(EXIT_OK)
-
-
-class _progress:
-    """A progress bar over the bytes of the input, shown only to a person at a terminal."""
-
-    def __init__(self, path: Path):
-        self.total = path.stat().st_size if path.exists() else 0
-        self.enabled = sys.stderr.isatty() and self.total > 5_000_000
-        self.bar: Progress | None = None
-
-    def __enter__(self):
-        if not self.enabled:
-            return lambda done: None
-        self.bar = Progress(
-            TextColumn("grading"), BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=err, transient=True
-        )
-        self.bar.start()
-        task = self.bar.add_task("grade", total=self.total)
-        return lambda done: self.bar.update(task, completed=done)  # type: ignore[union-attr]
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
 
 
 def register(app: typer.Typer) -> None:
