@@ -2,7 +2,10 @@
 # everything it needs on a fresh machine (virtual environment, the project and
 # its test extras, Debian's chromium for the browser tests) and is idempotent.
 
-PYTHON ?= $(shell command -v python3.12 || command -v python3.11 || command -v python3)
+# The first interpreter that really runs and is 3.11 or 3.12 (durable_rules does not import on 3.13;
+# pyenv shims may exist for versions that are not installed).
+PYTHON ?= $(shell for p in python3.11 python3.12 python3; do \
+	$$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 13))' 2>/dev/null && { echo $$p; break; }; done)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
@@ -10,6 +13,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: demo test lint bench setup browser clean
 
 $(STAMP): pyproject.toml
+	@[ -n "$(PYTHON)" ] || { echo "gradegate needs Python 3.11 or 3.12" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
