@@ -1,0 +1,135 @@
+"""`gradegate gate-check` and `gradegate reviewers`: JSON lines in, JSON lines out.
+
+Line N of the output answers line N of the input; an invalid line gets an
+error object in its place (scoring/jsonl.py). Exit 0 when every line was
+decided, 3 when some line got an error object, 1 when nothing could run.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated, Any, BinaryIO
+
+import typer
+
+from cli.common import EXIT_OK, EXIT_REJECTED, RulesOption, err, fail, load_rules_or_exit
+from scoring.errors import FieldIssue, InputError
+from scoring.jsonl import BatchCounts, Decide, run_lines
+from scoring.rulefile import RuleSetIdentity
+from scoring.tables import atomic_path
+
+DEFAULT_ROSTER = Path(__file__).resolve().parent.parent / "data" / "experts.csv"
+
+InputArg = Annotated[str, typer.Argument(help="JSON-lines file, one request per line; `-` reads stdin.")]
+OutputOption = Annotated[
+    Path | None, typer.Option("-o", "--output", help="Write the JSON lines here (atomically) instead of stdout.")
+]
+
+
+def gate_check(
+    input: InputArg,
+    gate: Annotated[
+        str | None, typer.Option("--gate", help="Check this gate for every request (e.g. R3 or 合同评审).")
+    ] = None,
+    output: OutputOption = None,
+    rules: RulesOption = None,
+) -> None:
+    """Gate readiness (决策点/评审点) for each request: ready or not, what blocks it, whose move, who decides."""
+    rulesets = load_rules_or_exit(rules)
+    gates, grading = rulesets.gates, rulesets.grading
+    if gate is not None:
+        code = gates.parser(grading.rules.level_labels).gates.parse(gate, "--gate")
+        if isinstance(code, FieldIssue):
+            fail(code.message)
+        gate = code
+
+    def decide(record: dict[str, Any]) -> Any:
+        return gates.check(record, grading, gate)
+
+    _run(input, output, decide, gates.identity)
+
+
+def reviewers(
+    input: InputArg,
+    roster: Annotated[
+        Path | None, typer.Option("--roster", help="Roster CSV of review experts (default: data/experts.csv).")
+    ] = None,
+    output: OutputOption = None,
+    rules: RulesOption = None,
+) -> None:
+    """Review panel (评审专家) for each order or contract: required roles and why, the experts, meeting, decision.
+
+    A request line may carry its own `roster` (a list of expert objects) instead of the roster file.
+    """
+    rulesets = load_rules_or_exit(rules)
+    ruleset = rulesets.reviewers
+    path = roster or DEFAULT_ROSTER
+    try:
+        default_roster = ruleset.load_roster(path)
+    except InputError as exc:
+        _fail_issues(f"the roster {path} cannot be used; nothing was run:", exc)
+
+    def decide(record: dict[str, Any]) -> Any:
+        inline = record.pop("roster", None)
+        chosen = ruleset.roster_from_records(inline) if inline is not None else default_roster
+        return ruleset.select(record, chosen)
+
+    _run(input, output, decide, ruleset.identity)
+
+
+def _run(input: str, output: Path | None, decide: Decide, identity: RuleSetIdentity) -> None:
+    counts = BatchCounts()
+    with ExitStack() as stack:
+        source = _open_input(input, stack)
+        if output is None:
+            sink: BinaryIO = sys.stdout.buffer
+        else:
+            try:
+                sink = stack.enter_context(stack.enter_context(atomic_path(output)).open("wb"))
+            except OSError as exc:
+                fail(f"cannot write {output}: {exc.strerror or exc}")
+        for line in run_lines(_lines(source), decide, counts):
+            sink.write(line)
+        sink.flush()
+    err.print(
+        f"read {counts.read:,} · decided {counts.decided:,} · invalid {counts.invalid:,}   "
+        f"rules {identity.name} {identity.version} ({identity.short_hash})",
+        markup=False,
+    )
+    raise typer.Exit(EXIT_REJECTED if counts.invalid else EXIT_OK)
+
+
+def _open_input(input: str, stack: ExitStack) -> BinaryIO:
+    if input == "-":
+        return sys.stdin.buffer
+    path = Path(input)
+    if path.is_dir():
+        fail(f"{path} is a folder; give a JSON-lines file")
+    try:
+        return stack.enter_context(path.open("rb"))
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror or exc}")
+
+
+def _lines(source: BinaryIO) -> Iterator[bytes]:
+    # A final newline ends the last line; it does not start an empty one. A UTF-8 byte-order
+    # mark (Windows editors write one) is not part of the first request.
+    for number, line in enumerate(source):
+        if number == 0 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        yield line.rstrip(b"\r\n")
+
+
+def _fail_issues(title: str, exc: InputError) -> None:
+    err.print(f"[bold red]error:[/] {title}", markup=True)
+    for issue in exc.issues:
+        err.print(f"  {issue.message}", markup=False)
+    raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("gate-check")(gate_check)
+    app.command("reviewers")(reviewers)

@@ -1,0 +1,199 @@
+"""Gate readiness, the public face: load the rule file, check one gate for one
+project through durable_rules, and say what blocks it and whose move it is.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from scoring.errors import FieldIssue, InputError
+from scoring.gate_engine import GateEngine
+from scoring.gate_input import GateRequest, GateRequestParser
+from scoring.gate_rules import STATUSES, GateRules, When
+from scoring.grading import GradingRuleSet, describe_grading_loc
+from scoring.grading_result import RulesetRef
+from scoring.rulefile import RuleSetIdentity, load_rule_file
+from scoring.vocabulary import STAGES
+
+GATES_FILE = "gates.yaml"
+STATUS_CODES = list(STATUSES)
+
+
+class Blocking(BaseModel):
+    """One unmet condition: a prerequisite gate not passed, or a deliverable below its required status."""
+
+    kind: str = Field(description="prerequisite or deliverable")
+    code: str = Field(description="the gate or deliverable code")
+    label: str
+    reason: str = Field(description="prerequisite_not_passed, missing or below_required_status")
+    status: str | None = None
+    status_label: str | None = None
+    required_status: str | None = None
+    owner_role: str | None = Field(default=None, description="who must act")
+    owner_role_label: str | None = None
+
+
+class GateWarning(BaseModel):
+    field: str
+    value: Any = None
+    reason: str
+    message: str
+
+
+class GateCheckResult(BaseModel):
+    project_id: str
+    gate: str
+    gate_label: str
+    stage: str
+    stage_label: str
+    applicable: bool
+    ready: bool
+    level: str | None = Field(description="the level used: given, or graded from `grading`")
+    level_label: str | None
+    decision_authority: str | None = Field(description="who decides; null when the gate does not apply")
+    decision_authority_label: str | None
+    escalated_by: list[str] = Field(description="the flags that raised the decision to a higher authority")
+    blocking: list[Blocking]
+    satisfied: int = Field(description="conditions met (prerequisites and applicable deliverables)")
+    applicable_items: int = Field(description="conditions checked: prerequisites and applicable deliverables")
+    warnings: list[GateWarning]
+    ruleset: RulesetRef
+
+
+def holds(when: When | None, flags: Mapping[str, bool]) -> bool:
+    return all(flags.get(name, False) == value for name, value in (when or {}).items())
+
+
+class GateRuleSet:
+    """A validated gate rule file with its compiled rulesets."""
+
+    def __init__(self, rules: GateRules, identity: RuleSetIdentity):
+        self.rules = rules
+        self.identity = identity
+        self.ref = RulesetRef.of(identity)
+        self.gate_order = [g.code for g in rules.gates]
+        self._gates = {g.code: g for g in rules.gates}
+        self._parsers: dict[tuple[str, ...], GateRequestParser] = {}
+        self._engine: GateEngine | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, path: Path) -> GateRuleSet:
+        rules, identity = load_rule_file(path, "gates", GateRules, describe_grading_loc)
+        return cls(rules, identity)
+
+    @property
+    def engine(self) -> GateEngine:
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    self._engine = GateEngine(self.rules)
+        return self._engine
+
+    def parser(self, level_labels: Mapping[str, str]) -> GateRequestParser:
+        key = tuple(f"{k}={v}" for k, v in level_labels.items())
+        parser = self._parsers.get(key)
+        if parser is None:
+            parser = self._parsers[key] = GateRequestParser(self.rules, level_labels)
+        return parser
+
+    def summary(self) -> list[tuple[str, str]]:
+        items = sum(len(g.items) for g in self.rules.gates)
+        return [
+            ("gates", " → ".join(self.gate_order)),
+            ("deliverables", f"{len(self.rules.deliverables)} ({items} gate items)"),
+            ("flags", ", ".join(self.rules.flags)),
+        ]
+
+    def check(self, request: Mapping[str, Any], grading: GradingRuleSet, gate: str | None = None) -> GateCheckResult:
+        """Readiness of one gate for one project; InputError if the request is invalid.
+
+        `gate` overrides the request's own gate (the CLI's --gate).
+        """
+        parser = self.parser(grading.rules.level_labels)
+        req = parser.parse(request, lambda record: grading.grade(record).level, gate)
+        return self._decide(req, grading.rules.level_labels)
+
+    def _decide(self, req: GateRequest, level_labels: Mapping[str, str]) -> GateCheckResult:
+        g = self._gates[req.gate]
+        fired = self.engine.programs[g.code].fire(req.flags, req.passed, req.ranks)
+        blocking: list[Blocking] = []
+        authority: str | None = None
+        escalated: list[str] = []
+        checked = 0
+        if fired.applicable:
+            for k in fired.prerequisites:
+                code = g.prerequisites[k]
+                blocking.append(
+                    Blocking(
+                        kind="prerequisite", code=code, label=self._gates[code].label, reason="prerequisite_not_passed"
+                    )
+                )
+            for j in fired.blocked:
+                blocking.append(self._blocking_item(g.items[j], req.ranks.get(g.items[j].deliverable, 0)))
+            blocked = set(fired.blocked)
+            applicable = sum(1 for j, i in enumerate(g.items) if not i.only_if or j in fired.applies or j in blocked)
+            checked = len(g.prerequisites) + applicable
+            d = g.decision
+            authority = d.authority or (d.by_level or {}).get(req.level or "")
+            if fired.escalated:
+                authority = d.escalate_to
+                escalated = [f for f in d.escalate_when_any or [] if req.flags[f]]
+        return GateCheckResult(
+            project_id=req.project_id,
+            gate=g.code,
+            gate_label=g.label,
+            stage=g.stage,
+            stage_label=STAGES[g.stage],
+            applicable=fired.applicable,
+            ready=not blocking,
+            level=req.level,
+            level_label=level_labels[req.level] if req.level else None,
+            decision_authority=authority,
+            decision_authority_label=self.rules.authorities[authority] if authority else None,
+            escalated_by=escalated,
+            blocking=blocking,
+            satisfied=checked - len(blocking),
+            applicable_items=checked,
+            warnings=[GateWarning(**vars(w)) for w in req.warnings],
+            ruleset=self.ref,
+        )
+
+    def _blocking_item(self, item: Any, rank: int) -> Blocking:
+        status = STATUS_CODES[rank]
+        return Blocking(
+            kind="deliverable",
+            code=item.deliverable,
+            label=self.rules.deliverables[item.deliverable],
+            reason="missing" if rank == 0 else "below_required_status",
+            status=status,
+            status_label=STATUSES[status],
+            required_status=item.required,
+            owner_role=item.owner,
+            owner_role_label=self.rules.roles[item.owner],
+        )
+
+    def next_gate(self, passed_gates: Iterable[Any], flags: Mapping[str, Any] | None = None) -> str | None:
+        """The first gate in lifecycle order that has not passed and applies; None when all have.
+
+        Raises InputError for an unknown gate or flag.
+        """
+        parser = self.parser({})
+        issues: list[FieldIssue] = []
+        passed = parser.parse_passed(list(passed_gates), issues)
+        parsed_flags = parser.parse_flags(flags, issues)
+        if issues:
+            raise InputError(issues)
+        for g in self.rules.gates:
+            if g.code not in passed and holds(g.only_if, parsed_flags):
+                return g.code
+        return None
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
