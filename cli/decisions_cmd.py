@@ -19,7 +19,7 @@ from cli.common import EXIT_OK, EXIT_REJECTED, RulesOption, err, fail, load_rule
 from scoring.errors import FieldIssue, InputError
 from scoring.jsonl import BatchCounts, Decide, run_lines
 from scoring.rulefile import RuleSetIdentity
-from scoring.tables import atomic_path
+from scoring.files import atomic_path
 
 DEFAULT_ROSTER = Path(__file__).resolve().parent.parent / "data" / "experts.csv"
 

@@ -14,7 +14,7 @@ from typing import Any
 from scoring import errors as E
 from scoring.errors import FieldIssue, InputError
 from scoring.gate_rules import STATUS_RANK, STATUSES, GateRules
-from scoring.values import EnumVocabulary, is_blank, parse_text
+from scoring.values import EnumVocabulary, Issues, is_blank, parse_text, require_object
 
 PROJECT_ID_MAX = 64
 FIELDS = ("project_id", "gate", "level", "grading", "flags", "passed_gates", "deliverables")
@@ -55,21 +55,10 @@ class GateRequestParser:
         self.flag_names = set(rules.flags)
 
     def parse(self, record: Any, level_of: LevelOf, gate: str | None = None) -> GateRequest:
-        if not isinstance(record, Mapping):
-            raise InputError([FieldIssue("", record, E.WRONG_TYPE, "a request must be a JSON object", "object")])
-        issues: list[FieldIssue] = []
-
-        def take(result: Any) -> Any:
-            if isinstance(result, FieldIssue):
-                issues.append(result)
-                return None
-            return result
-
-        for key in record:
-            if key not in FIELDS:
-                issues.append(
-                    FieldIssue(str(key), record[key], E.UNKNOWN_FIELD, f"unknown field {key!r}", ", ".join(FIELDS))
-                )
+        record = require_object(record)
+        issues = Issues()
+        take = issues.take
+        issues.unknown_fields(record, FIELDS)
         project_id = take(parse_text(record.get("project_id"), "project_id", required=True, max_length=PROJECT_ID_MAX))
         gate_code = take(self.gates.parse(gate if gate is not None else record.get("gate")))
         flags = self.parse_flags(record.get("flags"), issues)

@@ -14,7 +14,7 @@ from typing import Any
 from scoring import errors as E
 from scoring.errors import FieldIssue, InputError
 from scoring.grading_rules import GradingRules
-from scoring.values import EnumVocabulary, is_blank, parse_number, parse_text
+from scoring.values import EnumVocabulary, Issues, is_blank, parse_number, parse_text
 from scoring.vocabulary import GRADING_FIELDS, MAX_AMOUNT, RISK_FACTORS, STAGES
 
 PROJECT_ID_MAX = 64
@@ -84,13 +84,8 @@ class ProjectParser:
 
     def parse(self, record: Mapping[str, Any]) -> Project:
         """The validated project; InputError listing every bad field otherwise."""
-        issues: list[FieldIssue] = []
-
-        def take(result: Any) -> Any:
-            if isinstance(result, FieldIssue):
-                issues.append(result)
-                return None
-            return result
+        issues = Issues()
+        take = issues.take
 
         values: dict[str, Any] = {
             "project_id": take(

@@ -12,7 +12,7 @@ from typing import Annotated
 from pydantic import Field, NonNegativeInt, model_validator
 
 from scoring.engine import MIN_CONSTANT
-from scoring.rulefile import Loc, Problem, RuleFileHeader, RuleModel
+from scoring.rulefile import Loc, Problem, RuleFileHeader, RuleModel, label_clashes
 from scoring.vocabulary import GRADING_FIELDS, LEVELS, RISK_FACTORS, RISK_VALUES
 
 Number = Annotated[float, Field(allow_inf_nan=False)]
@@ -307,7 +307,7 @@ def _enum_problems(c: Criterion, loc: Loc, codes: tuple[str, ...]) -> list[Probl
         for v in codes
         if v not in c.values
     ]
-    out += _label_clashes({v: e.label for v, e in c.values.items()}, (*loc, "values"))
+    out += label_clashes({v: e.label for v, e in c.values.items()}, (*loc, "values"))
     return out
 
 
@@ -320,7 +320,7 @@ def _risk_problems(c: Criterion, loc: Loc) -> list[Problem]:
         out.append(
             Problem((*loc, "factor_values"), "risk_values", f"the factor values are exactly {list(RISK_VALUES)}")
         )
-    out += _label_clashes(c.factor_values, (*loc, "factor_values"))
+    out += label_clashes(c.factor_values, (*loc, "factor_values"))
     for j, level in enumerate(c.levels):
         last = j == len(c.levels) - 1
         if last and level.when is not None:
@@ -341,16 +341,4 @@ def _risk_problems(c: Criterion, loc: Loc) -> list[Problem]:
     codes = [level.code for level in c.levels]
     for code in {x for x in codes if codes.count(x) > 1}:
         out.append(Problem((*loc, "levels"), "duplicate_level", f"risk level {code!r} is listed twice"))
-    return out
-
-
-def _label_clashes(labels: dict[str, str], loc: Loc) -> list[Problem]:
-    """Input accepts codes and labels alike, so no label may read as another value."""
-    seen: dict[str, str] = {}
-    out = []
-    for code, label in labels.items():
-        for key in (code.casefold(), label.strip().casefold()):
-            if key in seen and seen[key] != code:
-                out.append(Problem((*loc, code), "ambiguous_label", f"{label!r} reads as {seen[key]!r} too"))
-            seen[key] = code
     return out

@@ -4,14 +4,13 @@ or every problem with it at once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from scoring import errors as E
 from scoring.errors import FieldIssue, InputError
 from scoring.reviewer_rules import FLAGS, ReviewerRules
-from scoring.values import EnumVocabulary, is_blank, parse_number, parse_text
+from scoring.values import EnumVocabulary, Issues, is_blank, parse_number, parse_text, require_object
 from scoring.vocabulary import MAX_AMOUNT
 
 FIELDS = (
@@ -52,21 +51,10 @@ class ReviewRequestParser:
         self.contract_type = EnumVocabulary("contract_type", {k: v.label for k, v in rules.contract_types.items()})
 
     def parse(self, record: Any) -> ReviewRequest:
-        if not isinstance(record, Mapping):
-            raise InputError([FieldIssue("", record, E.WRONG_TYPE, "a request must be a JSON object", "object")])
-        issues: list[FieldIssue] = []
-
-        def take(result: Any) -> Any:
-            if isinstance(result, FieldIssue):
-                issues.append(result)
-                return None
-            return result
-
-        for key in record:
-            if key not in FIELDS:
-                issues.append(
-                    FieldIssue(str(key), record[key], E.UNKNOWN_FIELD, f"unknown field {key!r}", ", ".join(FIELDS))
-                )
+        record = require_object(record)
+        issues = Issues()
+        take = issues.take
+        issues.unknown_fields(record, FIELDS)
         kind = take(self.kind.parse(record.get("kind")))
         doc_id = take(parse_text(record.get("id"), "id", required=True, max_length=ID_MAX))
         contract_id = take(parse_text(record.get("contract_id"), "contract_id", required=False, max_length=ID_MAX))

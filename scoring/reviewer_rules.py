@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import Field, NonNegativeFloat, model_validator
 
 from scoring.engine import MIN_CONSTANT
-from scoring.rulefile import Loc, Problem, RuleFileHeader, RuleModel
+from scoring.rulefile import Loc, Problem, RuleFileHeader, RuleModel, label_clashes
 
 Label = Annotated[str, Field(min_length=1, max_length=80)]
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
@@ -127,8 +127,8 @@ class ReviewerRules(RuleFileHeader):
             for i, c in enumerate(codes)
             if codes.index(c) != i
         ]
-        out += _clashes({c: a.label for c, a in self.clauses.items()}, ("clauses",))
-        out += _clashes({c: a.label for c, a in self.contract_types.items()}, ("contract_types",))
+        out += label_clashes({c: a.label for c, a in self.clauses.items()}, ("clauses",))
+        out += label_clashes({c: a.label for c, a in self.contract_types.items()}, ("contract_types",))
         return out
 
     def _roles(self, roles: list[str], loc: Loc) -> list[Problem]:
@@ -152,15 +152,3 @@ class ReviewerRules(RuleFileHeader):
             for i, f in enumerate(flags)
             if f not in FLAGS
         ]
-
-
-def _clashes(labels: dict[str, str], loc: Loc) -> list[Problem]:
-    """Input accepts codes and labels alike, so no label may read as another code."""
-    seen: dict[str, str] = {}
-    out = []
-    for code, label in labels.items():
-        for key in (code.casefold(), label.strip().casefold()):
-            if key in seen and seen[key] != code:
-                out.append(Problem((*loc, code), "ambiguous_label", f"{label!r} reads as {seen[key]!r} too"))
-            seen[key] = code
-    return out

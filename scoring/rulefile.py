@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scoring.errors import RuleDefinitionError, RuleIssue
+from scoring.values import norm_key
 
 Loc = tuple[str | int, ...]
 M = TypeVar("M", bound="RuleFileHeader")
@@ -68,6 +69,18 @@ class RuleSetIdentity:
             "path": self.path,
             "loaded_at": self.loaded_at.isoformat(),
         }
+
+
+def label_clashes(labels: dict[str, str], loc: Loc) -> list[Problem]:
+    """Input accepts codes and Chinese labels alike, so no label may read as another code."""
+    seen: dict[str, str] = {}
+    out = []
+    for code, label in labels.items():
+        for key in (norm_key(code), norm_key(label)):
+            if key in seen and seen[key] != code:
+                out.append(Problem((*loc, code), "ambiguous_label", f"{label!r} reads as {seen[key]!r} too"))
+            seen[key] = code
+    return out
 
 
 def content_hash(data: bytes) -> str:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from scoring import errors as E
-from scoring.errors import FieldIssue
+from scoring.errors import FieldIssue, InputError
 
 # Characters trimmed around every value: ASCII whitespace and the ideographic space.
 TRIM = " \t\r\n\u3000"
@@ -20,6 +20,32 @@ TRIM = " \t\r\n\u3000"
 # ASCII digits only ([0-9], not \d): the vectorized path matches with RE2, which reads \d as ASCII.
 NUMBER_PATTERN = r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
 _NUMBER = re.compile(NUMBER_PATTERN)
+
+
+class Issues(list[FieldIssue]):
+    """Every problem of one record, collected so that all are reported at once."""
+
+    def take(self, result: Any) -> Any:
+        """The parsed value, or None after noting the FieldIssue a parser returned instead."""
+        if isinstance(result, FieldIssue):
+            self.append(result)
+            return None
+        return result
+
+    def unknown_fields(self, record: Mapping[str, Any], allowed: Iterable[str]) -> None:
+        """Keys a request may not carry: a typo is an error, never ignored."""
+        allowed = tuple(allowed)
+        for key in record:
+            if key not in allowed:
+                self.append(
+                    FieldIssue(str(key), record[key], E.UNKNOWN_FIELD, f"unknown field {key!r}", ", ".join(allowed))
+                )
+
+
+def require_object(record: Any, what: str = "a request") -> Mapping[str, Any]:
+    if not isinstance(record, Mapping):
+        raise InputError([FieldIssue("", record, E.WRONG_TYPE, f"{what} must be a JSON object", "object")])
+    return record
 
 
 def norm_key(text: str) -> str:
