@@ -1,0 +1,80 @@
+"""`gradegate keys create --role R` / `list` / `revoke KEY_ID`: the service's API keys.
+
+Keys live in the service's database (GRADEGATE_DATABASE_URL, or the SQLite file
+GRADEGATE_DB_PATH), stored hashed: `create` prints the key once, on stdout.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
+
+from cli.common import err, fail, stdout_console
+from service.db import make_engine
+from service.keys import ROLE_HELP, ROLES, KeyStore, UnknownRole
+from service.settings import Settings
+
+keys_app = typer.Typer(help="Create, list and revoke the HTTP service's API keys.", no_args_is_help=True)
+
+
+def _store() -> tuple[KeyStore, Settings]:
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        fail(f"invalid GRADEGATE_* settings: {exc}")
+    try:
+        return KeyStore(make_engine(settings)), settings
+    except SQLAlchemyError as exc:
+        fail(f"cannot open the database {settings.safe_db_url}: {exc.__class__.__name__}: {exc.orig or exc}")
+
+
+@keys_app.command("create")
+def create(
+    role: Annotated[str, typer.Option("--role", help=f"one of: {', '.join(ROLES)}")],
+    label: Annotated[str | None, typer.Option("--label", help="who or what the key is for")] = None,
+) -> None:
+    """Create a key with ROLE and print it (once: only its hash is stored)."""
+    store, settings = _store()
+    try:
+        record, key = store.create(role, label)
+    except UnknownRole as exc:
+        roles = "; ".join(f"{r}: {h}" for r, h in ROLE_HELP.items())
+        fail(f"{exc}\n  {roles}")
+    err.print(f"created key {record.id} with role {record.role} in {settings.safe_db_url}", markup=False)
+    err.print("store it now: the key is shown only this once", markup=False)
+    typer.echo(key)
+
+
+@keys_app.command("list")
+def list_keys() -> None:
+    """Every key: id, role, label, created, revoked (never the secret)."""
+    store, _ = _store()
+    table = Table(title="API keys", title_justify="left")
+    for col in ("id", "role", "label", "created_at", "revoked_at"):
+        table.add_column(col)
+    for key in store.list():
+        table.add_row(
+            key.id,
+            key.role,
+            key.label or "",
+            key.created_at.isoformat(timespec="seconds"),
+            key.revoked_at.isoformat(timespec="seconds") if key.revoked_at else "",
+        )
+    stdout_console().print(table)
+
+
+@keys_app.command("revoke")
+def revoke(key_id: Annotated[str, typer.Argument(help="the key's id (the part after gg_)")]) -> None:
+    """Revoke a key: every request with it is refused from now on."""
+    store, _ = _store()
+    if not store.revoke(key_id):
+        fail(f"no active key {key_id!r} (see `gradegate keys list`)")
+    err.print(f"revoked key {key_id}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(keys_app, name="keys")

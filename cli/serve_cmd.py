@@ -1,0 +1,64 @@
+"""`gradegate serve`: the HTTP decision service on uvicorn.
+
+Settings come from GRADEGATE_* environment variables (see the README); the
+options here override the few that belong on a command line. Everything that
+would make the service unsafe or useless is refused before uvicorn starts.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
+
+from cli.common import RulesOption, fail, load_rules_or_exit
+from service.db import make_engine
+from service.keys import KeyStore
+from service.settings import Settings, UnsafeSettings
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on", min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(help="uvicorn worker processes", min=1, max=64)] = 1,
+    rules: RulesOption = None,
+    access_log: Annotated[bool, typer.Option(help="uvicorn's per-request access log on stderr")] = True,
+) -> None:
+    """Run the HTTP service (API, decision log, web form at /)."""
+    if rules is not None:
+        # Through the environment, so that every uvicorn worker reads the same folder.
+        os.environ["GRADEGATE_RULES_DIR"] = str(rules.resolve())
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        fail(f"invalid GRADEGATE_* settings:\n{exc}")
+    load_rules_or_exit(settings.rules_dir).close()
+    try:
+        engine = make_engine(settings)
+        key_count = KeyStore(engine).count_active()
+        engine.dispose()
+    except SQLAlchemyError as exc:
+        fail(f"cannot open the database {settings.safe_db_url}: {exc.__class__.__name__}: {getattr(exc, 'orig', exc)}")
+    try:
+        settings.check_safe(host, key_count)
+    except UnsafeSettings as exc:
+        fail(f"refusing to start: {exc}")
+
+    import uvicorn
+
+    uvicorn.run(
+        "service.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        access_log=access_log,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)

@@ -1,0 +1,52 @@
+"""The report for the service: an uploaded portfolio in, the HTML or the workbook out.
+
+`POST /v1/reports` (service/routes_reports.py) calls `render_report`; an
+unusable upload is an InputError, which the service answers as a 422 problem.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from reports.build import build_report
+from reports.outputs import workbook_bytes
+from reports.render_html import render_html
+from scoring import errors as E
+from scoring.errors import FieldIssue, InputError
+from scoring.rulesets import RuleSets
+from scoring.tables import TableError, read_table, table_format
+
+MEDIA_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+ACCEPTED_FILES = "a .csv or .xlsx portfolio"
+
+
+def render_report(content: bytes, filename: str, fmt: str, rulesets: RuleSets) -> tuple[bytes, str]:
+    """(body, media type) of the report of one uploaded portfolio; InputError when the upload is unusable."""
+    if fmt not in MEDIA_TYPES:
+        accepted = ", ".join(MEDIA_TYPES)
+        raise InputError(
+            [FieldIssue("format", fmt, E.UNKNOWN_VALUE, f"format {fmt!r} is not one of {accepted}", accepted)]
+        )
+    name = Path(filename or "portfolio.csv").name
+    try:
+        kind = table_format(Path(name))
+    except TableError as exc:
+        raise InputError([FieldIssue("file", filename, E.MALFORMED, str(exc), ACCEPTED_FILES)]) from None
+    if kind not in ("csv", "xlsx"):
+        raise InputError([FieldIssue("file", filename, E.MALFORMED, f"{name}: not {ACCEPTED_FILES}", ACCEPTED_FILES)])
+    # read_table reads from a path (it picks the parser by the suffix): the upload goes to a private temp file.
+    with tempfile.TemporaryDirectory(prefix="gradegate-report-") as tmp:
+        path = Path(tmp) / f"upload{Path(name).suffix.lower()}"
+        path.write_bytes(content)
+        try:
+            frame = read_table(path)
+        except TableError as exc:
+            message = str(exc).replace(str(path), name)
+            raise InputError([FieldIssue("file", filename, E.MALFORMED, message, ACCEPTED_FILES)]) from None
+    report = build_report(frame, rulesets.grading, rulesets.gates, source=name)
+    body = render_html(report).encode("utf-8") if fmt == "html" else workbook_bytes(report)
+    return body, MEDIA_TYPES[fmt]

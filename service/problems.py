@@ -1,0 +1,183 @@
+"""Every error the service answers with, in one shape: RFC 9457 problem details.
+
+    {"type", "title", "status", "detail", "instance", "errors": [{field, value, reason, message, accepted}]}
+
+Routes raise; the handlers registered here turn each error family into the
+shape once. No traceback ever reaches a client: unexpected exceptions become a
+500 problem (`CatchAll`) and are logged on the server.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from scoring import errors as E
+from scoring.errors import FieldIssue, InputError, RuleDefinitionError
+
+log = logging.getLogger("gradegate.service")
+MEDIA_TYPE = "application/problem+json"
+TYPE_BASE = "urn:gradegate:problem:"
+
+
+class Problem(StarletteHTTPException):
+    """An HTTP error of the service's own: status, a stable slug, a sentence, field issues.
+
+    An HTTPException underneath, so FastAPI passes it through untouched even when it
+    is raised while the body is read (the body-size limit).
+    """
+
+    def __init__(
+        self,
+        status: int,
+        slug: str,
+        title: str,
+        detail: str,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
+        super().__init__(status, detail, headers)
+        self.status, self.slug, self.title = status, slug, title
+        self.errors = errors
+
+
+def problem_response(request: Request | None, problem: Problem) -> Response:
+    body: dict[str, Any] = {
+        "type": TYPE_BASE + problem.slug,
+        "title": problem.title,
+        "status": problem.status,
+        "detail": problem.detail,
+        "instance": request.url.path if request is not None else None,
+    }
+    if problem.errors is not None:
+        body["errors"] = problem.errors
+    return Response(
+        orjson.dumps(body, default=str), status_code=problem.status, media_type=MEDIA_TYPE, headers=problem.headers
+    )
+
+
+def input_problem(exc: InputError, detail: str | None = None) -> Problem:
+    return Problem(
+        422,
+        "invalid-input",
+        "Invalid input",
+        detail or f"{len(exc.issues)} field(s) are invalid: {exc}",
+        [issue.to_dict() for issue in exc.issues],
+    )
+
+
+def rules_problem(exc: RuleDefinitionError) -> Problem:
+    return Problem(
+        422,
+        "invalid-rules",
+        "Rule files failed validation",
+        f"{len(exc.issues)} issue(s) in the rule files; the rules in service are unchanged",
+        [
+            {
+                "field": f"{i.file}:{i.line}" if i.line else i.file,
+                "value": i.where or None,
+                "reason": i.reason,
+                "message": str(i),
+                "accepted": "a rule file that passes `gradegate rules check`",
+            }
+            for i in exc.issues
+        ],
+    )
+
+
+def _validation_issue(err: dict[str, Any]) -> dict[str, Any]:
+    """A FastAPI/pydantic validation error as a field issue: `items.3`, `format`; the body itself is `body`."""
+    loc = [str(p) for p in err.get("loc", ())]
+    if loc and loc[0] in ("body", "query", "path", "header", "cookie"):
+        loc = loc[1:]
+    field = ".".join(loc) or "body"
+    kind = err.get("type", "invalid")
+    reason = {"missing": E.MISSING, "json_invalid": E.MALFORMED, "extra_forbidden": E.UNKNOWN_FIELD}.get(
+        kind, E.WRONG_TYPE
+    )
+    accepted = err.get("ctx", {}).get("expected") if isinstance(err.get("ctx"), dict) else None
+    issue = FieldIssue(field, err.get("input"), reason, f"{field}: {err.get('msg', 'invalid')}", accepted)
+    return issue.to_dict()
+
+
+_STATUS_SLUG = {
+    400: ("bad-request", "Bad request"),
+    401: ("unauthenticated", "API key required"),
+    403: ("forbidden", "Role not allowed"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    413: ("too-large", "Request too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+}
+
+
+def install(app: FastAPI) -> None:
+    """Register one handler per error family."""
+
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem) -> Response:
+        return problem_response(request, exc)
+
+    @app.exception_handler(InputError)
+    async def _input(request: Request, exc: InputError) -> Response:
+        return problem_response(request, input_problem(exc))
+
+    @app.exception_handler(RuleDefinitionError)
+    async def _rules(request: Request, exc: RuleDefinitionError) -> Response:
+        return problem_response(request, rules_problem(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        issues = [_validation_issue(e) for e in exc.errors()]
+        detail = "the request is not valid: " + "; ".join(i["message"] for i in issues)
+        return problem_response(request, Problem(422, "invalid-request", "Invalid request", detail, issues))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        slug, title = _STATUS_SLUG.get(exc.status_code, ("http-error", "HTTP error"))
+        detail = exc.detail if isinstance(exc.detail, str) else title
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"no route {request.url.path}; see /docs for the API"
+        if exc.status_code == 405:
+            detail = f"{request.method} is not allowed on {request.url.path}"
+        headers = dict(exc.headers or {})
+        return problem_response(request, Problem(exc.status_code, slug, title, detail, headers=headers or None))
+
+
+class CatchAll:
+    """The last line: an exception no handler claimed becomes a 500 problem, logged here.
+
+    Answered here rather than by Starlette's ServerErrorMiddleware, which re-raises
+    and makes uvicorn drop the connection: a client's next request on it would fail.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            problem = Problem(500, "internal", "Internal error", "the service failed to answer; the error was logged")
+            await problem_response(Request(scope), problem)(scope, receive, send)

@@ -1,0 +1,36 @@
+"""POST /v1/reports: a portfolio file in, the report (HTML or Excel) out."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Query, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from service.auth import ReaderDep
+from service.deps import RulesDep
+from service.problems import Problem
+
+router = APIRouter(tags=["reports"])
+
+
+@router.post("/v1/reports", summary="Portfolio report from an uploaded CSV/Excel portfolio")
+async def report(
+    file: Annotated[UploadFile, File(description="the portfolio: CSV or .xlsx with the columns of grading.md")],
+    caller: ReaderDep,
+    rules: RulesDep,
+    format: Annotated[Literal["html", "xlsx"], Query(description="html or xlsx")] = "html",
+) -> Response:
+    try:
+        from reports.api import render_report
+    except ImportError:
+        raise Problem(
+            503, "reports-unavailable", "Reports unavailable", "the reports module is not installed"
+        ) from None
+    content = await file.read()
+    body, media_type = await run_in_threadpool(render_report, content, file.filename or "portfolio.csv", format, rules)
+    headers = {}
+    if format == "xlsx":
+        headers["Content-Disposition"] = 'attachment; filename="portfolio-report.xlsx"'
+    return Response(body, media_type=media_type, headers=headers)

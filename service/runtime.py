@@ -1,0 +1,40 @@
+"""What one service process holds: settings, database, keys, decision log, rules.
+
+Built in the app's lifespan — after uvicorn has started the worker — because
+durable_rules must build its host in the process that uses it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+
+from service.db import make_engine
+from service.decision_log import DecisionLog
+from service.keys import KeyStore
+from service.rules_state import RulesState
+from service.settings import Settings
+
+
+@dataclass
+class Service:
+    settings: Settings
+    engine: Engine
+    keys: KeyStore
+    log: DecisionLog
+    rules: RulesState
+    roster_cache: dict[str, Any]
+
+    @classmethod
+    def start(cls, settings: Settings) -> Service:
+        engine = make_engine(settings)
+        keys = KeyStore(engine, settings.key_cache_s)
+        settings.check_safe(key_count=None if settings.auth_disabled else keys.count_active())
+        return cls(settings, engine, keys, DecisionLog(engine), RulesState(settings.rules_dir), {})
+
+    def stop(self) -> None:
+        self.log.close()
+        self.rules.close()
+        self.engine.dispose()

@@ -1,0 +1,131 @@
+"""The decision log: every HTTP decision written, committed, readable; SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+
+from service.settings import Settings
+from service.testing import LiveServer, auth
+from tests.helpers import CASES
+from tests.test_auth_matrix import PROJECT
+
+PG_URL = os.environ.get("GRADEGATE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _read(live: LiveServer, decision_id: str) -> dict:
+    response = httpx.get(f"{live.url}/v1/decisions/{decision_id}", headers=auth(live.keys["viewer"]))
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def exercise_log(live: LiveServer) -> list[str]:
+    """Grade, batch, gate and reviewer decisions; each read back whole. Returns the ids."""
+    system = auth(live.keys["system"])
+    graded = httpx.post(live.url + "/v1/grade", json=PROJECT, headers=system).json()
+    record = _read(live, graded["decision_id"])
+    assert record["route"] == "/v1/grade"
+    assert record["key_id"] == live.keys["system"].split("_")[1]
+    assert record["input"] == PROJECT
+    assert record["output"] == {k: v for k, v in graded.items() if k != "decision_id"}
+    assert record["ruleset"] == graded["ruleset"]
+    assert record["ruleset"]["hash"].startswith("sha256:")
+
+    batch = httpx.post(live.url + "/v1/grade/batch", json={"items": [PROJECT, {"project_id": "X"}]}, headers=system)
+    batch_record = _read(live, batch.json()["decision_id"])
+    assert batch_record["output"]["graded"] == 1 and batch_record["output"]["failed"] == 1
+    assert len(batch_record["input"]) == 2
+
+    gate = json.loads((CASES / "gates_public_input.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    gated = httpx.post(live.url + "/v1/gates/check", json=gate, headers=system).json()
+    gate_record = _read(live, gated["decision_id"])
+    assert gate_record["route"] == "/v1/gates/check" and gate_record["ruleset"]["name"] == gated["ruleset"]["name"]
+    assert gate_record["output"]["blocking"] == gated["blocking"]
+    return [graded["decision_id"], batch.json()["decision_id"], gated["decision_id"]]
+
+
+def test_sqlite_log_written_and_read_back(tmp_path: Path) -> None:
+    db = tmp_path / "log.db"
+    with LiveServer(Settings(db_path=db, reload_poll_s=0)) as live:
+        ids = exercise_log(live)
+    # Committed: another connection, after the service stopped, sees every row.
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT id, route FROM gradegate_decisions").fetchall()
+    assert {r[0] for r in rows} == set(ids)
+
+
+def test_invalid_input_is_not_a_decision(tmp_path: Path) -> None:
+    db = tmp_path / "log.db"
+    with LiveServer(Settings(db_path=db, reload_poll_s=0), roles=["system"]) as live:
+        response = httpx.post(live.url + "/v1/grade", json={"project_id": "X"}, headers=auth(live.keys["system"]))
+        assert response.status_code == 422
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM gradegate_decisions").fetchone()[0] == 0
+
+
+def test_no_success_without_a_trace(tmp_path: Path) -> None:
+    """Writes refused (database locked) → 503 and no row; writes back → 200 and a row."""
+    db = tmp_path / "log.db"
+    with LiveServer(Settings(db_path=db, reload_poll_s=0, db_busy_timeout_s=0.2), roles=["system"]) as live:
+        headers = auth(live.keys["system"])
+        lock = sqlite3.connect(db, timeout=0.1)
+        lock.execute("BEGIN EXCLUSIVE")
+        try:
+            refused = [httpx.post(live.url + "/v1/grade", json=PROJECT, headers=headers) for _ in range(3)]
+            refused.append(httpx.post(live.url + "/v1/grade/batch", json={"items": [PROJECT]}, headers=headers))
+        finally:
+            lock.rollback()
+            lock.close()
+        assert [r.status_code for r in refused] == [503] * 4
+        assert all("decision_id" not in r.text for r in refused)
+        ok = httpx.post(live.url + "/v1/grade", json=PROJECT, headers=headers)
+        assert ok.status_code == 200
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT id FROM gradegate_decisions").fetchall() == [(ok.json()["decision_id"],)]
+
+
+def _postgres_reachable() -> str | None:
+    try:
+        engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # any failure to reach it is a reason to skip, stated
+        return f"PostgreSQL not reachable at {PG_URL}: {exc.__class__.__name__}"
+
+
+@pytest.mark.postgres
+def test_postgres_log_written_and_read_back(tmp_path: Path) -> None:
+    reason = _postgres_reachable()
+    if reason:
+        pytest.skip(reason)
+    schema = f"gg_test_{uuid.uuid4().hex[:12]}"
+    settings = Settings(database_url=PG_URL, db_schema=schema, reload_poll_s=0, db_path=tmp_path / "unused.db")
+    engine = create_engine(PG_URL)
+    try:
+        with LiveServer(settings) as live:
+            ids = exercise_log(live)
+        with engine.connect() as conn:
+            rows = conn.execute(text(f'SELECT id, route, input FROM "{schema}".gradegate_decisions')).all()
+            kinds = conn.execute(
+                text(
+                    "SELECT data_type FROM information_schema.columns "
+                    "WHERE table_schema = :s AND table_name = 'gradegate_decisions' AND column_name = 'input'"
+                ),
+                {"s": schema},
+            ).scalar_one()
+        assert {r.id for r in rows} == set(ids)
+        assert kinds == "jsonb"
+        assert not (tmp_path / "unused.db").exists()
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()

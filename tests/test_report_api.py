@@ -1,0 +1,73 @@
+"""`reports.api.render_report`, the function behind POST /v1/reports: an upload in, HTML or a workbook out."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from reports.api import render_report
+from scoring.errors import InputError
+from scoring.rulesets import RuleSets, load_rulesets
+from tests.helpers import DATA
+
+SAMPLE = DATA / "sample_portfolio.csv"
+
+
+@pytest.fixture(scope="module")
+def rules() -> RuleSets:
+    return load_rulesets()
+
+
+@pytest.fixture(scope="module")
+def upload() -> bytes:
+    frame = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False).iloc[:50]
+    frame.loc[0, "project_name"] = "<script>x</script>"
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def test_html(upload: bytes, rules: RuleSets) -> None:
+    body, media_type = render_report(upload, "portfolio.csv", "html", rules)
+    assert media_type == "text/html; charset=utf-8"
+    html = body.decode("utf-8")
+    assert html.startswith("<!doctype html>") and "项目组合报告" in html
+    assert "portfolio.csv" in html and "&lt;script&gt;x&lt;/script&gt;" in html and "<script>" not in html
+    assert 'data-count="read">50<' in html
+    assert 'data-count="rejected">2<' in html  # sample rows 8 and 43 are broken on purpose
+
+
+def test_xlsx(upload: bytes, rules: RuleSets) -> None:
+    body, media_type = render_report(upload, "portfolio.csv", "xlsx", rules)
+    assert media_type == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    book = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
+    assert book.sheetnames[:2] == ["报告信息", "项目等级评定表"]
+    graded = pd.read_excel(io.BytesIO(body), sheet_name="项目等级评定表")
+    assert len(graded) == 48
+
+
+def test_excel_upload(upload: bytes, rules: RuleSets) -> None:
+    frame = pd.read_csv(io.BytesIO(upload), dtype=str, keep_default_na=False)
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False)
+    body, _ = render_report(buffer.getvalue(), "组合.xlsx", "html", rules)
+    assert 'data-count="graded">48<' in body.decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "fmt", "field", "words"),
+    [
+        (b"project_id\nP1\n", "p.csv", "pdf", "format", "html, xlsx"),
+        (b"%PDF-1.4", "p.pdf", "html", "file", "unknown file type"),
+        (b"{}", "p.jsonl", "html", "file", ".csv or .xlsx"),
+        (b"\x00\x01garbage", "p.xlsx", "html", "file", "cannot be read"),
+        (b"\xff\xfe\x00bad", "p.csv", "html", "file", "UTF-8"),
+    ],
+)
+def test_unusable_upload(content: bytes, filename: str, fmt: str, field: str, words: str, rules: RuleSets) -> None:
+    with pytest.raises(InputError) as caught:
+        render_report(content, filename, fmt, rules)
+    issue = caught.value.issues[0]
+    assert issue.field == field and words in issue.message
+    assert "gradegate-report-" not in issue.message  # the temp path is not shown to the caller

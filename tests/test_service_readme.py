@@ -1,0 +1,53 @@
+"""The README's service section stays complete: every setting, route, role and problem type."""
+
+from __future__ import annotations
+
+import re
+
+from service.app import create_app
+from service.keys import ROLES
+from service.settings import Settings
+from tests.helpers import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def section(name: str) -> str:
+    match = re.search(rf"<!-- section: {name} .*?-->(.*?)<!-- /section: {name} -->", README, re.S)
+    assert match, f"README section {name} is missing"
+    return match.group(1)
+
+
+SERVICE = section("service")
+
+
+def test_every_setting_is_documented() -> None:
+    for name in Settings.model_fields:
+        assert f"GRADEGATE_{name.upper()}" in SERVICE, name
+
+
+def test_every_route_is_documented(tmp_path) -> None:
+    app = create_app(Settings(db_path=tmp_path / "d.db", auth_disabled=True))
+    paths = {route.path for route in app.routes if getattr(route, "include_in_schema", False)}
+    for path in paths:
+        shown = path.replace("{key_id}", "{id}")
+        assert f"`{shown}" in SERVICE or f" {shown}`" in SERVICE or shown in SERVICE, path
+
+
+def test_every_role_and_problem_type_is_documented() -> None:
+    for role in ROLES:
+        assert f"| `{role}` |" in SERVICE, role
+    source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "service").glob("*.py"))
+    slugs = set(re.findall(r'Problem\(\s*\d{3},\s*"([a-z-]+)"', source)) | set(
+        re.findall(r'\d{3}: \("([a-z-]+)"', source)
+    )
+    assert len(slugs) >= 10
+    for slug in slugs:
+        assert f"`{slug}`" in SERVICE, slug
+
+
+def test_commands_and_benchmark_are_documented() -> None:
+    cli, bench = section("cli"), section("benchmarks")
+    assert "### gradegate serve" in cli and "### gradegate keys" in cli
+    assert "### HTTP service" in bench and "bench/bench_http.py" in bench
+    assert re.search(r"`POST /v1/grade` \(decision log on\) \| [\d,]+–[\d,]+ \|", bench)
