@@ -21,17 +21,22 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# Debian's chromium drives the page tests (a Playwright browser download cannot work here).
+# Debian's chromium drives the page tests (a Playwright browser download cannot work here),
+# with a CJK font so that the screenshots show the Chinese labels, not empty boxes.
+BROWSER_PACKAGES := chromium fonts-wqy-microhei
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi wenquanyi; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); \
-	  else echo "chromium is missing: sudo apt-get install chromium" >&2; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
+	  else echo "missing: sudo apt-get install $(BROWSER_PACKAGES)" >&2; fi; \
+	fi
 
+# Exit code 3 = "done, some rows rejected": the samples carry a few bad rows on purpose.
 demo: setup
 	$(BIN)/gradegate rules check
 	$(BIN)/gradegate grade data/sample_projects.csv -o out/graded.xlsx || [ $$? -eq 3 ]
-	@echo "→ out/graded.xlsx (and out/graded.errors.csv for the rejected rows)"
+	$(BIN)/gradegate report data/sample_portfolio.csv -o out/report || [ $$? -eq 3 ]
+	@echo "→ out/graded.xlsx (rejected rows: out/graded.errors.csv) and out/report/report.html"
 
 test: setup browser
 	$(BIN)/ruff check .
@@ -41,7 +46,7 @@ lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 bench: setup
-	$(BIN)/python bench/run_all.py
+	for b in grading decisions report http; do $(BIN)/python bench/bench_$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) out build *.egg-info

@@ -17,9 +17,9 @@ import typer
 
 from cli.common import EXIT_OK, EXIT_REJECTED, RulesOption, err, fail, load_rules_or_exit
 from scoring.errors import FieldIssue, InputError
+from scoring.files import atomic_path
 from scoring.jsonl import BatchCounts, Decide, run_lines
 from scoring.rulefile import RuleSetIdentity
-from scoring.files import atomic_path
 
 DEFAULT_ROSTER = Path(__file__).resolve().parent.parent / "data" / "experts.csv"
 

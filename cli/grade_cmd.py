@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from cli.common import EXIT_OK, EXIT_REJECTED, RulesOption, byte_progress, err, fail, load_rules_or_exit
-from scoring.tables import TableError, table_format
+from scoring.files import TableError, table_format
 
 
 def grade(
@@ -34,7 +34,6 @@ def grade(
     errors = errors or output.with_name(output.stem + ".errors.csv")
     rulesets = load_rules_or_exit(rules)
     from scoring.batch_grading import GradingRun  # pandas and Arrow: only when grading
-
 
     run = GradingRun(rulesets.grading, input)
     try:

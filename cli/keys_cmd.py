@@ -6,22 +6,30 @@ GRADEGATE_DB_PATH), stored hashed: `create` prints the key once, on stdout.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.table import Table
-from sqlalchemy.exc import SQLAlchemyError
 
 from cli.common import err, fail, stdout_console
-from service.db import make_engine
-from service.keys import ROLE_HELP, ROLES, KeyStore, UnknownRole
-from service.settings import Settings
+from service.roles import ROLE_HELP, ROLES
+
+if TYPE_CHECKING:
+    from service.keys import KeyStore
+    from service.settings import Settings
 
 keys_app = typer.Typer(help="Create, list and revoke the HTTP service's API keys.", no_args_is_help=True)
 
 
 def _store() -> tuple[KeyStore, Settings]:
+    # The database layer loads only when a key command runs: the rest of the CLI starts faster.
+    from pydantic import ValidationError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from service.db import make_engine
+    from service.keys import KeyStore
+    from service.settings import Settings
+
     try:
         settings = Settings()
     except ValidationError as exc:
@@ -38,6 +46,8 @@ def create(
     label: Annotated[str | None, typer.Option("--label", help="who or what the key is for")] = None,
 ) -> None:
     """Create a key with ROLE and print it (once: only its hash is stored)."""
+    from service.keys import UnknownRole
+
     store, settings = _store()
     try:
         record, key = store.create(role, label)

@@ -10,9 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cli.common import EXIT_OK, EXIT_REJECTED, RulesOption, err, fail, load_rules_or_exit
-from reports.build import build_report
-from reports.outputs import write_report
-from scoring.tables import TableError, read_table, table_format
+from scoring.files import TableError, table_format
 
 # Below this many projects the report takes a second or two: no bar.
 PROGRESS_FROM = 20_000
@@ -43,6 +41,11 @@ def report(
         fail(f"{output}: exists and is not a folder; -o names the folder the report goes into")
     rulesets = load_rules_or_exit(rules)
     other = load_rules_or_exit(compare_rules).grading if compare_rules is not None else None
+    # pandas, openpyxl and the report modules load only when a report is made: `--help` stays quick.
+    from reports.build import build_report
+    from reports.outputs import write_report
+    from scoring.tables import read_table
+
     try:
         frame = read_table(input)
     except TableError as exc:

@@ -11,13 +11,8 @@ import os
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
-from sqlalchemy.exc import SQLAlchemyError
 
 from cli.common import RulesOption, fail, load_rules_or_exit
-from service.db import make_engine
-from service.keys import KeyStore
-from service.settings import Settings, UnsafeSettings
 
 
 def serve(
@@ -28,6 +23,13 @@ def serve(
     access_log: Annotated[bool, typer.Option(help="uvicorn's per-request access log on stderr")] = True,
 ) -> None:
     """Run the HTTP service (API, decision log, web form at /)."""
+    from pydantic import ValidationError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from service.db import make_engine
+    from service.keys import KeyStore
+    from service.settings import Settings, UnsafeSettings
+
     if rules is not None:
         # Through the environment, so that every uvicorn worker reads the same folder.
         os.environ["GRADEGATE_RULES_DIR"] = str(rules.resolve())

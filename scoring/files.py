@@ -1,4 +1,5 @@
-"""Writing files so that an interrupted run never leaves a half-written file that looks complete."""
+"""Files users hand us and files we write: which format a name means, and writing so that an
+interrupted run never leaves a half-written file that looks complete."""
 
 from __future__ import annotations
 
@@ -7,6 +8,27 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from scoring.errors import GradegateError
+
+CSV_SUFFIXES = {".csv", ".txt"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
+
+
+class TableError(GradegateError):
+    """The file as a whole cannot be used (unreadable, unknown format, not a table)."""
+
+
+def table_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        return "csv"
+    if suffix in EXCEL_SUFFIXES:
+        return "xlsx"
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl"
+    raise TableError(f"{path}: unknown file type {suffix or '(none)'!r}; use .csv, .xlsx or .jsonl")
 
 
 @contextmanager

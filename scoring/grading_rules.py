@@ -75,13 +75,14 @@ class Band(RuleModel):
             return self.label
         iv = self.interval
         if self.equals is not None:
-            return f"= {_num(self.equals)}"
+            return format_number(self.equals)
         if iv.hi == math.inf:
-            return f"≥ {_num(iv.lo)}" if iv.lo_closed else f"> {_num(iv.lo)}"
-        return f"{'[' if iv.lo_closed else '('}{_num(iv.lo)}, {_num(iv.hi)})"
+            return f"≥ {format_number(iv.lo)}" if iv.lo_closed else f"> {format_number(iv.lo)}"
+        return f"{'[' if iv.lo_closed else '('}{format_number(iv.lo)}, {format_number(iv.hi)})"
 
 
-def _num(x: float) -> str:
+def format_number(x: float) -> str:
+    """12000000 → 12,000,000; 0.5 → 0.5: numbers as the rule file's readers write them."""
     return f"{int(x):,}" if float(x).is_integer() else f"{x:,}"
 
 
@@ -254,7 +255,7 @@ def _band_problems(bands: list[Band], loc: Loc, minimum: float, integer: bool) -
             Problem(
                 (*loc, "bands", 0),
                 "band_gap",
-                f"the first band must start at {_num(minimum)} (inclusive), the smallest value accepted; "
+                f"the first band must start at {format_number(minimum)} (inclusive), the smallest value accepted; "
                 f"it is {bands[0].shown}",
             )
         )

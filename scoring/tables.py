@@ -19,31 +19,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from scoring.errors import GradegateError
-from scoring.files import atomic_path
+from scoring.files import TableError, atomic_path, table_format
 
-CSV_SUFFIXES = {".csv", ".txt"}
-EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
-JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 NESTED = {
     "risk": ("risk_", ("scope", "legal", "cost", "contract_terms", "supplier")),
     "level_override": ("override_", ("level", "approved_by", "reason")),
 }
-
-
-class TableError(GradegateError):
-    """The file as a whole cannot be used (unreadable, unknown format, not a table)."""
-
-
-def table_format(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix in CSV_SUFFIXES:
-        return "csv"
-    if suffix in EXCEL_SUFFIXES:
-        return "xlsx"
-    if suffix in JSONL_SUFFIXES:
-        return "jsonl"
-    raise TableError(f"{path}: unknown file type {suffix or '(none)'!r}; use .csv, .xlsx or .jsonl")
 
 
 def read_table(path: Path) -> pd.DataFrame:

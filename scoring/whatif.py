@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from scoring.grading_result import GradingResult
-from scoring.grading_rules import Band, Criterion, GradingRules, _num
+from scoring.grading_rules import Band, Criterion, GradingRules, format_number
 from scoring.vocabulary import GRADING_FIELDS, RISK_FACTORS, RISK_VALUES
 
 STEP = 1.0  # the smallest move of a number: one RMB, one product line
@@ -121,7 +121,7 @@ def _band_change(c: Criterion, x: float, current: int, need: int, up: bool) -> t
     if best is None:
         return None
     nearest, _, band = best
-    shown = f"{_num(nearest)} ({band.shown})"
+    shown = f"{format_number(nearest)} ({band.shown})"
     value: Any = int(nearest) if nearest.is_integer() else nearest
     return value, shown, band.points
 

@@ -13,21 +13,11 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal, get_args
 
 from sqlalchemy import Engine, func, insert, select, update
 
 from service.db import api_keys
-
-Role = Literal["submitter", "system", "viewer", "analyst", "admin"]
-ROLES: tuple[str, ...] = get_args(Role)
-ROLE_HELP = {
-    "submitter": "grade projects (POST /v1/grade, /v1/grade/batch)",
-    "system": "every decision route (grade, gates, reviewers)",
-    "viewer": "read rule sets, decisions and reports",
-    "analyst": "reload the rules, and read like a viewer",
-    "admin": "manage API keys",
-}
+from service.roles import ROLE_HELP, ROLES, Role  # noqa: F401  (the key store's vocabulary)
 
 
 class UnknownRole(ValueError):
