@@ -36,11 +36,13 @@ import itertools
 import json
 import math
 import os
+import re
 import threading
 from collections.abc import Mapping
 from typing import Any
 
 import durable_rules_engine as _c
+import orjson
 
 Condition = dict[str, Any]
 _MARK = "_r"
@@ -49,6 +51,7 @@ _TINY = 1e-4  # below this, Python writes floats as 1e-05, which the engine cann
 MIN_CONSTANT = 1e-3  # the smallest non-zero number a condition may compare with
 _NOT_HANDLED = 1  # assert_fact's status when no rule matched
 _names = itertools.count(1)
+_RULE_NAME = re.compile(r"[A-Za-z0-9_]+")
 
 
 class CompiledRuleset:
@@ -62,6 +65,8 @@ class CompiledRuleset:
         self._constants: dict[str, list[float]] = {}
         definition: dict[str, Any] = {}
         for rule_name, condition in conditions.items():
+            if not _RULE_NAME.fullmatch(rule_name):
+                raise ValueError(f"rule name {rule_name!r}: use letters, digits and _ only")
             _collect_constants(condition, self._constants)
             definition[rule_name] = {"all": [{"m": {"$and": [{_MARK: 1}, condition]}}]}
         self._lock = threading.Lock()
@@ -71,9 +76,7 @@ class CompiledRuleset:
         """Names of the rules whose condition holds for `fact`, in the order the engine reports them."""
         for key, value in fact.items():
             _check_value(key, value)
-        payload = json.dumps(
-            {**{k: self._parseable(k, v) for k, v in fact.items()}, _MARK: 1, "sid": "0"}, ensure_ascii=False
-        )
+        payload = orjson.dumps({**{k: self._parseable(k, v) for k, v in fact.items()}, _MARK: 1, "sid": "0"}).decode()
         fired: list[str] = []
         with self._lock:
             if self._handle is None:
@@ -85,7 +88,7 @@ class CompiledRuleset:
                     pending = _c.start_action_for_state(handle, state)
                     message = pending[1] if pending else None
                     while message:
-                        fired.append(next(iter(json.loads(message))))
+                        fired.append(_rule_name(message))
                         message = _c.complete_and_start_action(handle, state)
             finally:
                 _c.retract_fact(handle, payload)
@@ -109,6 +112,15 @@ class CompiledRuleset:
             if self._handle is not None:
                 _c.delete_ruleset(self._handle)
                 self._handle = None
+
+
+def _rule_name(message: str) -> str:
+    """The rule an action message is for: its first key, `{"<rule>": {...the fact...}}`.
+
+    Sliced, not parsed: the message repeats the whole fact, and rule names are our own
+    identifiers (checked in the constructor), so the first quoted string is the name.
+    """
+    return message[2 : message.index('"', 2)]
 
 
 def _collect_constants(condition: Any, out: dict[str, list[float]]) -> None:

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scoring.grading_engine import DurableGrader, Match, criterion_points
+from scoring.grading_engine import DurableGrader, Match
 from scoring.grading_input import Project, ProjectParser
 from scoring.grading_result import CriterionScore, GradingResult, OverrideOut, RulesetRef
-from scoring.grading_rules import GradingRules
+from scoring.grading_rules import Criterion, GradingRules
 from scoring.rulefile import Loc, RuleSetIdentity, load_rule_file
 
 GRADING_FILE = "grading.yaml"
@@ -26,6 +27,24 @@ def describe_grading_loc(loc: Loc, rules_data: Any = None) -> str:
     return out
 
 
+@dataclass(frozen=True)
+class Outcome:
+    matched: str  # the band or value as a person reads it
+    code: str | None  # the enum value or risk level code
+    label: str
+    points: int
+
+
+def _outcomes(c: Criterion) -> dict[int | str, Outcome]:
+    """Match key (band index, enum code, risk level index) → what it means in a result."""
+    if c.bands:
+        return {j: Outcome(b.shown, None, b.shown, b.points) for j, b in enumerate(c.bands)}
+    if c.values:
+        return {code: Outcome(f"{v.label} ({code})", code, v.label, v.points) for code, v in c.values.items()}
+    assert c.levels is not None
+    return {j: Outcome(f"{lv.label} ({lv.code})", lv.code, lv.label, lv.points) for j, lv in enumerate(c.levels)}
+
+
 class GradingRuleSet:
     """A validated grading rule file with everything compiled from it."""
 
@@ -34,6 +53,10 @@ class GradingRuleSet:
         self.identity = identity
         self.ref = RulesetRef.of(identity)
         self.parser = ProjectParser(rules)
+        # What each band, value and risk level means in a result, worked out once per rule file.
+        self._outcomes = [_outcomes(c) for c in rules.criteria]
+        self._max_points = [c.max_points for c in rules.criteria]
+        self._max_score = rules.max_score
         self._grader: DurableGrader | None = None
         self._grader_lock = threading.Lock()
 
@@ -57,34 +80,27 @@ class GradingRuleSet:
         return self.explain(project, self.grader.matches(project))
 
     def explain(self, project: Project, matches: dict[int, Match]) -> GradingResult:
+        """The result with its explanation: per criterion, the input, what matched and the points."""
         rules = self.rules
         scores: list[CriterionScore] = []
-        risk_code, risk_label = "", ""
+        risk: Outcome | None = None
         for i, c in enumerate(rules.criteria):
-            _, key = matches[i]
-            value: Any = getattr(project, c.field)
-            if c.bands:
-                matched, code = c.bands[int(key)].shown, None
-            elif c.values:
-                matched, code = f"{c.values[str(key)].label} ({key})", str(key)
-            else:
-                assert c.levels is not None
-                level = c.levels[int(key)]
-                matched, code = f"{level.label} ({level.code})", level.code
-                risk_code, risk_label = level.code, level.label
-                value = dict(project.risk)
-            # model_construct: the values are the engine's own, already typed; validating them again
-            # would cost more than the rule evaluation itself.
+            outcome = self._outcomes[i][matches[i][1]]
+            value: Any = dict(project.risk) if c.levels else getattr(project, c.field)
+            if c.levels:
+                risk = outcome
+            # model_construct: every value here is typed by the parser or the rule file already;
+            # validating it again would cost more than the rule evaluation itself.
             scores.append(
                 CriterionScore.model_construct(
                     code=c.code,
                     label=c.label,
                     field=c.field,
                     input=value,
-                    matched=matched,
-                    matched_code=code,
-                    points=criterion_points(c, key),
-                    max_points=c.max_points,
+                    matched=outcome.matched,
+                    matched_code=outcome.code,
+                    points=outcome.points,
+                    max_points=self._max_points[i],
                 )
             )
         total = sum(s.points for s in scores)
@@ -96,15 +112,15 @@ class GradingRuleSet:
             project_id=project.project_id,
             project_name=project.project_name,
             total_score=total,
-            max_score=rules.max_score,
+            max_score=self._max_score,
             threshold=rules.threshold,
             margin=total - rules.threshold,
             level=final,
             level_label=labels[final],
             computed_level=computed,
             computed_level_label=labels[computed],
-            risk_level=risk_code,
-            risk_level_label=risk_label,
+            risk_level=risk.code if risk else "",
+            risk_level_label=risk.label if risk else "",
             override=(
                 OverrideOut.model_construct(
                     level=override.level,

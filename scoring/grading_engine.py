@@ -11,7 +11,7 @@ from typing import Any
 
 from scoring.engine import CompiledRuleset, Condition
 from scoring.grading_input import Project
-from scoring.grading_rules import Band, CountCondition, Criterion, GradingRules
+from scoring.grading_rules import Band, CountCondition, GradingRules
 from scoring.vocabulary import GRADING_FIELDS, RISK_VALUES
 
 Match = tuple[int, int | str]  # (criterion index, band index | enum code | risk level index)
@@ -107,12 +107,3 @@ class DurableGrader:
 
     def close(self) -> None:
         self._ruleset.close()
-
-
-def criterion_points(c: Criterion, key: int | str) -> int:
-    if c.bands:
-        return c.bands[int(key)].points
-    if c.values:
-        return c.values[str(key)].points
-    assert c.levels is not None
-    return c.levels[int(key)].points
