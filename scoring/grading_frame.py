@@ -134,7 +134,8 @@ def _flag_duplicates(parsed: ParsedFrame, ids: np.ndarray, first_row: int, seen:
     series = pd.Series(ids, dtype=object)
     known = series.notna().to_numpy()
     dup_in_chunk = series.duplicated(keep="first").to_numpy()
-    dup_before = series.isin(seen.keys()).to_numpy() if seen else np.zeros(len(ids), dtype=bool)
+    # A dict lookup per id: Series.isin would rebuild a hash table of every id seen so far, per chunk.
+    dup_before = np.fromiter((pid in seen for pid in ids), dtype=bool, count=len(ids)) if seen else known & False
     later = known & (dup_in_chunk | dup_before)
     fresh = known & ~later
     seen.update(zip(ids[fresh], np.flatnonzero(fresh) + first_row, strict=True))

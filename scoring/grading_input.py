@@ -103,7 +103,7 @@ class ProjectParser:
         for name, vocab in self.vocab.enums.items():
             values[name] = take(vocab.parse(record.get(name)))
         values["risk"] = self._risk(record, issues)
-        values["level_override"] = self._override(record, issues)
+        values["level_override"] = self.parse_override(record, issues)
         if issues:
             raise InputError(issues)
         return Project(**values)
@@ -127,7 +127,7 @@ class ProjectParser:
                 out[factor] = parsed
         return out
 
-    def _override(self, record: Mapping[str, Any], issues: list[FieldIssue]) -> Override | None:
+    def parse_override(self, record: Mapping[str, Any], issues: list[FieldIssue]) -> Override | None:
         nested = record.get("level_override")
         if nested is not None and not isinstance(nested, Mapping):
             issues.append(

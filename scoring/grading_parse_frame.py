@@ -130,10 +130,13 @@ def parse_overrides(out: ParsedFrame, frame: pd.DataFrame, parser: ProjectParser
     cols = {part: _column(frame, f"override_{part}") for part in OVERRIDE_PARTS}
     given = ~np.logical_and.reduce([_blank(c) for c in cols.values()])
     result = {part: np.full(len(frame), None, dtype=object) for part in OVERRIDE_PARTS}
-    for pos in np.flatnonzero(given):
-        record = {f"override_{part}": cols[part].iat[pos] for part in OVERRIDE_PARTS}
+    positions = np.flatnonzero(given)
+    # Whole columns to Python once; cell-by-cell indexing of Arrow arrays costs microseconds a cell.
+    cells = {part: cols[part].iloc[positions].tolist() for part in OVERRIDE_PARTS}
+    for k, pos in enumerate(positions):
+        record = {f"override_{part}": cells[part][k] for part in OVERRIDE_PARTS}
         found: list[FieldIssue] = []
-        override = parser._override(record, found)
+        override = parser.parse_override(record, found)
         out.issues.extend((int(pos), issue) for issue in found)
         if override is not None:
             for part in OVERRIDE_PARTS:
