@@ -30,18 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PROJECT = {
-    "project_id": "BENCH-1",
-    "project_name": "省网双向改造",
-    "amount_rmb": "12,000,000",
-    "strategic_status": "战略核心",
-    "network_position": "new_entry",
-    "tech_maturity": "成熟商用",
-    "risk": {"scope": "低", "legal": "medium", "cost": "low", "contract_terms": "中", "supplier": "low"},
-    "external_service_amount_rmb": 800000,
-    "expedite": "无",
-    "product_line_count": 2,
-}
+from service.schemas import PROJECT_EXAMPLE  # noqa: E402  (after the path is set)
+
+PROJECT = {**PROJECT_EXAMPLE, "project_id": "BENCH-1"}
 
 
 def request_bytes(method: str, path: str, port: int, key: str | None, body: bytes = b"") -> bytes:

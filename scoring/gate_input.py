@@ -14,7 +14,7 @@ from typing import Any
 from scoring import errors as E
 from scoring.errors import FieldIssue, InputError
 from scoring.gate_rules import STATUS_RANK, STATUSES, GateRules
-from scoring.values import EnumVocabulary, Issues, is_blank, parse_text, require_object
+from scoring.values import EnumVocabulary, Issues, is_blank, parse_codes, parse_text, require_object
 
 PROJECT_ID_MAX = 64
 FIELDS = ("project_id", "gate", "level", "grading", "flags", "passed_gates", "deliverables")
@@ -113,14 +113,7 @@ class GateRequestParser:
                 )
             )
             return frozenset()
-        out = set()
-        for i, value in enumerate(given):
-            code = self.gates.parse(value, f"passed_gates[{i}]")
-            if isinstance(code, FieldIssue):
-                issues.append(code)
-            else:
-                out.add(code)
-        return frozenset(out)
+        return parse_codes(self.gates, given, "passed_gates", issues)
 
     def _deliverables(self, given: Any, issues: list[FieldIssue]) -> tuple[dict[str, int], list[Notice]]:
         known = self.rules.deliverables

@@ -10,7 +10,7 @@ from typing import Any
 from scoring import errors as E
 from scoring.errors import FieldIssue, InputError
 from scoring.reviewer_rules import FLAGS, ReviewerRules
-from scoring.values import EnumVocabulary, Issues, is_blank, parse_number, parse_text, require_object
+from scoring.values import EnumVocabulary, Issues, is_blank, parse_codes, parse_number, parse_text, require_object
 from scoring.vocabulary import MAX_AMOUNT
 
 FIELDS = (
@@ -111,14 +111,7 @@ class ReviewRequestParser:
                 )
             )
             return frozenset()
-        out = set()
-        for i, value in enumerate(given):
-            code = self.clause.parse(value, f"clauses[{i}]")
-            if isinstance(code, FieldIssue):
-                issues.append(code)
-            else:
-                out.add(code)
-        return frozenset(out)
+        return parse_codes(self.clause, given, "clauses", issues)
 
     def _product_lines(self, given: Any, issues: list[FieldIssue]) -> frozenset[str]:
         if given is None:

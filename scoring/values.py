@@ -164,6 +164,18 @@ class EnumVocabulary:
         return code
 
 
+def parse_codes(vocab: EnumVocabulary, values: Iterable[Any], field: str, issues: list[FieldIssue]) -> frozenset[str]:
+    """Each element of a list as a code of `vocab`; bad ones noted as `field[i]`."""
+    out = set()
+    for i, value in enumerate(values):
+        code = vocab.parse(value, f"{field}[{i}]")
+        if isinstance(code, FieldIssue):
+            issues.append(code)
+        else:
+            out.add(code)
+    return frozenset(out)
+
+
 def parse_text(value: Any, field: str, *, required: bool, max_length: int | None = None) -> str | FieldIssue | None:
     if is_blank(value):
         if required:
