@@ -38,8 +38,8 @@ import math
 import os
 import re
 import threading
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, Protocol, TypeVar
 
 import durable_rules_engine as _c
 import orjson
@@ -112,6 +112,42 @@ class CompiledRuleset:
             if self._handle is not None:
                 _c.delete_ruleset(self._handle)
                 self._handle = None
+
+
+class Closable(Protocol):
+    def close(self) -> None: ...
+
+
+C = TypeVar("C", bound=Closable)
+
+
+class CompiledOnce(Generic[C]):
+    """A compiled program built on first use, once even under threads, and closed with its rule set.
+
+    Batch jobs that never evaluate single records never pay for compiling rules into the engine.
+    """
+
+    def __init__(self, build: Callable[[], C]):
+        self._build = build
+        self._value: C | None = None
+        self._closed = False
+        self._lock = threading.Lock()
+
+    def get(self) -> C:
+        if self._value is None:
+            with self._lock:
+                if self._closed:
+                    # A retired rule set must refuse work, not quietly compile itself again.
+                    raise RuntimeError("this rule set was closed")
+                if self._value is None:
+                    self._value = self._build()
+        return self._value
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            if self._value is not None:
+                self._value.close()
 
 
 def _rule_name(message: str) -> str:

@@ -4,18 +4,18 @@ project through durable_rules, and say what blocks it and whose move it is.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from scoring.engine import CompiledOnce
 from scoring.errors import FieldIssue, InputError
 from scoring.gate_engine import GateEngine
 from scoring.gate_input import GateRequest, GateRequestParser
 from scoring.gate_rules import STATUSES, GateRules, When
-from scoring.grading import GradingRuleSet, describe_grading_loc
+from scoring.grading import GradingRuleSet
 from scoring.grading_result import RulesetRef
 from scoring.rulefile import RuleSetIdentity, load_rule_file
 from scoring.vocabulary import STAGES
@@ -79,21 +79,16 @@ class GateRuleSet:
         self.gate_order = [g.code for g in rules.gates]
         self._gates = {g.code: g for g in rules.gates}
         self._parsers: dict[tuple[str, ...], GateRequestParser] = {}
-        self._engine: GateEngine | None = None
-        self._lock = threading.Lock()
+        self._engine = CompiledOnce(lambda: GateEngine(rules))
 
     @classmethod
     def load(cls, path: Path) -> GateRuleSet:
-        rules, identity = load_rule_file(path, "gates", GateRules, describe_grading_loc)
+        rules, identity = load_rule_file(path, "gates", GateRules)
         return cls(rules, identity)
 
     @property
     def engine(self) -> GateEngine:
-        if self._engine is None:
-            with self._lock:
-                if self._engine is None:
-                    self._engine = GateEngine(self.rules)
-        return self._engine
+        return self._engine.get()
 
     def parser(self, level_labels: Mapping[str, str]) -> GateRequestParser:
         key = tuple(f"{k}={v}" for k, v in level_labels.items())
@@ -195,5 +190,4 @@ class GateRuleSet:
         return None
 
     def close(self) -> None:
-        if self._engine is not None:
-            self._engine.close()
+        self._engine.close()

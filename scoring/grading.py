@@ -4,27 +4,19 @@ or a whole table (vectorized, scoring/grading_frame.py), explain every point.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scoring.engine import CompiledOnce
 from scoring.grading_engine import DurableGrader, Match
 from scoring.grading_input import Project, ProjectParser
 from scoring.grading_result import CriterionScore, GradingResult, OverrideOut, RulesetRef
 from scoring.grading_rules import Criterion, GradingRules
-from scoring.rulefile import Loc, RuleSetIdentity, load_rule_file
+from scoring.rulefile import RuleSetIdentity, load_rule_file
 
 GRADING_FILE = "grading.yaml"
-
-
-def describe_grading_loc(loc: Loc, rules_data: Any = None) -> str:
-    """`criteria.0.bands.2` → `criteria[0].bands[2]`: what analysts see in messages."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 @dataclass(frozen=True)
@@ -57,22 +49,16 @@ class GradingRuleSet:
         self._outcomes = [_outcomes(c) for c in rules.criteria]
         self._max_points = [c.max_points for c in rules.criteria]
         self._max_score = rules.max_score
-        self._grader: DurableGrader | None = None
-        self._grader_lock = threading.Lock()
+        self._grader = CompiledOnce(lambda: DurableGrader(rules))
 
     @classmethod
     def load(cls, path: Path) -> GradingRuleSet:
-        rules, identity = load_rule_file(path, "grading", GradingRules, describe_grading_loc)
+        rules, identity = load_rule_file(path, "grading", GradingRules)
         return cls(rules, identity)
 
     @property
     def grader(self) -> DurableGrader:
-        # Compiled on first use: batch jobs never pay for the rule engine.
-        if self._grader is None:
-            with self._grader_lock:
-                if self._grader is None:
-                    self._grader = DurableGrader(self.rules)
-        return self._grader
+        return self._grader.get()
 
     def grade(self, record: Mapping[str, Any]) -> GradingResult:
         """Validate and grade one record through durable_rules; InputError if it is invalid."""
@@ -147,5 +133,4 @@ class GradingRuleSet:
         return lines
 
     def close(self) -> None:
-        if self._grader is not None:
-            self._grader.close()
+        self._grader.close()

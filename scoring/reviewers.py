@@ -11,7 +11,6 @@ yet; lowest current_load first, ties to the smallest expert_id.
 from __future__ import annotations
 
 import functools
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from scoring import errors as E
+from scoring.engine import CompiledOnce
 from scoring.errors import FieldIssue, InputError
-from scoring.grading import describe_grading_loc
 from scoring.grading_result import RulesetRef
 from scoring.reviewer_engine import Reason, ReviewerEngine
 from scoring.reviewer_input import ReviewRequest, ReviewRequestParser
@@ -77,8 +76,7 @@ class ReviewerRuleSet:
         self.parser = ReviewRequestParser(rules)
         self.role_order = list(rules.roles)
         self._role_set = frozenset(rules.roles)
-        self._engine: ReviewerEngine | None = None
-        self._lock = threading.Lock()
+        self._engine = CompiledOnce(lambda: ReviewerEngine(rules))
 
     @functools.cache  # noqa: B019 — a few reasons per rule set, which lives as long as its reasons
     def _required_by(self, reason: Reason) -> RequiredBy:
@@ -86,16 +84,12 @@ class ReviewerRuleSet:
 
     @classmethod
     def load(cls, path: Path) -> ReviewerRuleSet:
-        rules, identity = load_rule_file(path, "reviewers", ReviewerRules, describe_grading_loc)
+        rules, identity = load_rule_file(path, "reviewers", ReviewerRules)
         return cls(rules, identity)
 
     @property
     def engine(self) -> ReviewerEngine:
-        if self._engine is None:
-            with self._lock:
-                if self._engine is None:
-                    self._engine = ReviewerEngine(self.rules)
-        return self._engine
+        return self._engine.get()
 
     def summary(self) -> list[tuple[str, str]]:
         return [
@@ -168,8 +162,7 @@ class ReviewerRuleSet:
         return out
 
     def close(self) -> None:
-        if self._engine is not None:
-            self._engine.close()
+        self._engine.close()
 
 
 def roster_role_issues(roster: Roster, known: frozenset[str]) -> list[FieldIssue]:

@@ -112,9 +112,13 @@ def _line_for(loc: Loc, lines: dict[Loc, int]) -> int | None:
 
 
 def describe_loc(loc: Loc, describe: Callable[[Loc], str] | None = None) -> str:
+    """`("criteria", 0, "bands", 2)` → `criteria[0].bands[2]`: the place as analysts read it."""
     if describe is not None:
         return describe(loc)
-    return ".".join(str(part) for part in loc)
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
 
 
 def _pydantic_issues(
