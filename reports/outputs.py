@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from reports.build import Report
 from reports.catalog import CODE_COLUMNS, CSV_ONLY, TITLES, WORKBOOK_DROP, header
 from reports.render_html import render_html
+from scoring import files
 from scoring.files import atomic_path
 
 PARALLEL_FROM = 20_000  # projects; below this the whole write takes a second or two
@@ -126,6 +127,10 @@ def _fill_workbook(report: Report) -> Workbook:
             cell.font, cell.fill = HEADER_FONT, HEADER_FILL
             heads.append(cell)
         sheet.append(heads)
+        overflow = len(frame) - (files.EXCEL_MAX_ROWS - 1)
+        if overflow > 0:
+            # A sheet cannot hold more; the CSV file has every row, and the sheet says so.
+            frame = frame.head(files.EXCEL_MAX_ROWS - 1)
         values = frame.astype(object).where(frame.notna(), None)
         # A styled cell costs ~50 µs in openpyxl: per-project sheets of a large portfolio stay unformatted.
         formats = [(i, f) for i, c in enumerate(frame.columns) if (f := _number_format(c, frame[c]))]
@@ -138,6 +143,8 @@ def _fill_workbook(report: Report) -> Workbook:
                         row[i] = cell = WriteOnlyCell(sheet, value=row[i])
                         cell.number_format = number_format
             sheet.append(row)
+        if overflow > 0:
+            sheet.append([f"… {overflow:,} more rows do not fit an Excel sheet: see csv/{key}.csv"])
     return book
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 from scoring import errors as E
+from scoring.files import EXCEL_MAX_ROWS
 from scoring.grading import GradingRuleSet
 from scoring.grading_frame import ERROR_COLUMNS, BatchGrades, grade_frame, grade_records
 from scoring.tables import (
@@ -30,7 +31,6 @@ from scoring.tables import (
 )
 
 CHUNK_BYTES = 32 << 20  # ~180,000 projects a chunk: memory stays flat whatever the file's size
-EXCEL_MAX_ROWS = 1_048_575  # one row of the sheet is the header
 
 
 def output_columns(ruleset: GradingRuleSet) -> list[str]:

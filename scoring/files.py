@@ -11,6 +11,7 @@ from pathlib import Path
 
 from scoring.errors import GradegateError
 
+EXCEL_MAX_ROWS = 1_048_575  # data rows of one sheet: Excel's 1,048,576 less the header
 CSV_SUFFIXES = {".csv", ".txt"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}

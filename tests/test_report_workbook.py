@@ -123,3 +123,25 @@ def test_workbook_written_by_a_child_process(tmp_path: Path, monkeypatch: pytest
     with pytest.raises(RuntimeError, match=r"report\.xlsx failed"):
         outputs.write_report(built, tmp_path / "b")
     assert not (tmp_path / "b" / "report.xlsx").exists()
+
+
+def test_a_table_longer_than_a_sheet_is_cut_with_a_pointer_to_its_csv(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Excel holds 1,048,575 data rows; lowered here to 50 so that a small portfolio shows the rule."""
+    from reports import outputs
+    from reports.build import build_report
+    from scoring import files
+    from scoring.rulesets import load_rulesets
+    from scoring.tables import read_table
+
+    monkeypatch.setattr(files, "EXCEL_MAX_ROWS", 51)
+    rules = load_rulesets()
+    built = build_report(read_table(SAMPLE).head(120), rules.grading, rules.gates)
+    target = tmp_path / "report.xlsx"
+    outputs.write_workbook(built, target)
+    frame = pd.read_excel(target, sheet_name="项目等级评定表", dtype=str)
+    graded = len(built.tables["grading"].frame)
+    assert graded > 50
+    assert len(frame) == 51  # 50 rows of the table, then the note
+    assert frame.iloc[-1, 0] == f"… {graded - 50:,} more rows do not fit an Excel sheet: see csv/grading.csv"
