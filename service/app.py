@@ -21,7 +21,7 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 
-from service import problems, routes_admin, routes_grade, web_form
+from service import problems, routes_admin, routes_decide, routes_grade, routes_reports, web_form
 from service.auth import document_security
 from service.limits import BodyLimit
 from service.problems import Problem, problem_response
@@ -99,8 +99,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(problems.CatchAll)  # added last: the outermost of ours
     app.include_router(routes_admin.router)
     app.include_router(routes_grade.router)
-    from service import routes_decide, routes_reports
-
     app.include_router(routes_decide.router)
     app.include_router(routes_reports.router)
     if settings.form_enabled:
