@@ -23,7 +23,7 @@ from scoring import errors as E
 from scoring.errors import FieldIssue
 from scoring.gate_rules import STATUSES
 from scoring.gates import GateRuleSet
-from scoring.values import EnumVocabulary, norm_key
+from scoring.values import TRIM, EnumVocabulary, norm_key
 
 FLAG_PREFIX, DELIV_PREFIX, PASSED = "flag_", "deliv_", "passed_gates"
 ERROR_COLUMNS = ["row", "project_id", "field", "value", "reason", "message"]
@@ -95,7 +95,8 @@ def parse_extras(frame: pd.DataFrame, gates: GateRuleSet) -> PortfolioExtras:
 
 def _by_spelling(column: pd.Series, parse: Callable[[str], object], issues: list[tuple[int, FieldIssue]]) -> pd.Series:
     """Parse each distinct non-blank spelling once; blanks give None; issues are recorded per row position."""
-    present = column.notna() & (column.astype("string").str.strip() != "")
+    # Blank as everywhere else (scoring.values.TRIM): a stray U+00A0 is a value, and an error.
+    present = column.notna() & (column.astype("string").str.strip(TRIM) != "")
     parsed: dict[str, object] = {}
     for value in column[present].unique():
         parsed[value] = parse(value)

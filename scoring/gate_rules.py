@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import Field, model_validator
 
 from scoring.rulefile import Loc, Problem, RuleFileHeader, RuleModel
+from scoring.values import norm_key
 from scoring.vocabulary import LEVELS, STAGES
 
 Label = Annotated[str, Field(min_length=1, max_length=80)]
@@ -101,7 +102,7 @@ class GateRules(RuleFileHeader):
         seen: dict[str, str] = {}
         out = []
         for i, g in enumerate(self.gates):
-            for key in (g.code.casefold(), g.label.strip().casefold()):
+            for key in (norm_key(g.code), norm_key(g.label)):
                 if seen.get(key, g.code) != g.code:
                     out.append(
                         Problem(

@@ -136,22 +136,21 @@ def _grade_items(grading: GradingRuleSet, items: list[dict[str, Any]]) -> list[d
         pid = item.get("project_id")
         entry: dict[str, Any] = {"index": index, "project_id": pid}
         try:
-            key = str(pid).strip() if pid is not None else None
-            if key and key in seen:
+            result = grading.grade(item)
+            # The id as the core normalized it (trimmed), so " P1" and "P1" are one project.
+            first = seen.setdefault(result.project_id, index)
+            if first != index:
                 raise InputError(
                     [
                         FieldIssue(
                             "project_id",
                             pid,
                             E.DUPLICATE,
-                            f"project_id {pid!r} is given twice in this batch (first at item {seen[key]})",
+                            f"project_id {pid!r} is given twice in this batch (first at item {first})",
                             "a project_id used once per batch",
                         )
                     ]
                 )
-            result = grading.grade(item)
-            if key:
-                seen[key] = index
             entry.update(ok=True, result=result.model_dump(mode="json"))
         except InputError as exc:
             entry.update(ok=False, errors=[i.to_dict() for i in exc.issues])
