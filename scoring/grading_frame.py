@@ -135,7 +135,9 @@ def _flag_duplicates(parsed: ParsedFrame, ids: np.ndarray, first_row: int, seen:
     known = series.notna().to_numpy()
     dup_in_chunk = series.duplicated(keep="first").to_numpy()
     # A dict lookup per id: Series.isin would rebuild a hash table of every id seen so far, per chunk.
-    dup_before = np.fromiter((pid in seen for pid in ids), dtype=bool, count=len(ids)) if seen else known & False
+    dup_before = np.zeros(len(ids), dtype=bool)
+    if seen:
+        dup_before = np.fromiter((pid in seen for pid in ids), dtype=bool, count=len(ids))
     later = known & (dup_in_chunk | dup_before)
     fresh = known & ~later
     seen.update(zip(ids[fresh], np.flatnonzero(fresh) + first_row, strict=True))
