@@ -24,9 +24,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from scoring.gate_rules import STATUSES
-from scoring.jsonl import BatchCounts, run_lines
-from scoring.rulesets import load_rulesets
+from gradegate.scoring.gates.model import STATUSES
+from gradegate.scoring.jsonl import BatchCounts, run_lines
+from gradegate.scoring.rulesets import load_rulesets
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -48,7 +48,7 @@ def batch(n: int, workdir: Path, repeat: int) -> None:
 
 
 def single(count: int) -> None:
-    from scoring.rulesets import load_rulesets
+    from gradegate.scoring.rulesets import load_rulesets
 
     grading = load_rulesets().grading
     records = generate(2_000, seed=5, clean=True).astype(str).to_dict(orient="records")

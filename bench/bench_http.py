@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from service.schemas import PROJECT_EXAMPLE  # noqa: E402  (after the path is set)
+from gradegate.service.schemas import PROJECT_EXAMPLE  # noqa: E402  (after the path is set)
 
 PROJECT = {**PROJECT_EXAMPLE, "project_id": "BENCH-1"}
 
@@ -89,9 +89,9 @@ def free_port() -> int:
 
 
 def start_service(tmp: Path, port: int, access_log: bool) -> tuple[subprocess.Popen, str]:
-    from service.db import make_engine
-    from service.keys import KeyStore
-    from service.settings import Settings
+    from gradegate.service.db import make_engine
+    from gradegate.service.keys import KeyStore
+    from gradegate.service.settings import Settings
 
     env = {**os.environ, "GRADEGATE_DB_PATH": str(tmp / "bench.db")}
     engine = make_engine(Settings(db_path=tmp / "bench.db"))

@@ -43,10 +43,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=100_000)
     args = parser.parse_args()
-    from reports.build import build_report
-    from reports.outputs import write_report
-    from scoring.rulesets import load_rulesets
-    from scoring.tables import read_table
+    from gradegate.reports.build import build_report
+    from gradegate.reports.outputs import write_report
+    from gradegate.scoring.rulesets import load_rulesets
+    from gradegate.scoring.tabular import read_table
 
     work = Path(tempfile.gettempdir()) / "gradegate-bench"
     source = work / f"portfolio_{args.n}.csv"

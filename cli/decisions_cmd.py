@@ -14,14 +14,12 @@ from pathlib import Path
 from typing import Annotated, Any, BinaryIO
 
 import typer
-
-from cli.common import EXIT_OK, EXIT_REJECTED, RulesOption, err, fail, load_rules_or_exit
-from scoring.errors import FieldIssue, InputError
-from scoring.files import atomic_path
-from scoring.jsonl import BatchCounts, Decide, run_lines
-from scoring.rulefile import RuleSetIdentity
-
-DEFAULT_ROSTER = Path(__file__).resolve().parent.parent / "data" / "experts.csv"
+from gradegate.cli.common import EXIT_OK, EXIT_REJECTED, RulesOption, err, fail, load_rules_or_exit
+from gradegate.scoring.errors import FieldIssue, InputError
+from gradegate.scoring.files import atomic_path
+from gradegate.scoring.jsonl import BatchCounts, Decide, run_lines
+from gradegate.scoring.resources import default_roster_path
+from gradegate.scoring.rulefile import RuleSetIdentity
 
 InputArg = Annotated[str, typer.Argument(help="JSON-lines file, one request per line; `-` reads stdin.")]
 OutputOption = Annotated[
@@ -66,7 +64,7 @@ def reviewers(
     """
     rulesets = load_rules_or_exit(rules)
     ruleset = rulesets.reviewers
-    path = roster or DEFAULT_ROSTER
+    path = roster or default_roster_path()
     try:
         default_roster = ruleset.load_roster(path)
     except InputError as exc:

@@ -9,26 +9,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from gradegate.cli.common import err, fail, stdout_console
+from gradegate.service.roles import ROLE_HELP, ROLES
 from rich.table import Table
 
-from cli.common import err, fail, stdout_console
-from service.roles import ROLE_HELP, ROLES
-
 if TYPE_CHECKING:
-    from service.keys import KeyStore
-    from service.settings import Settings
+    from gradegate.service.keys import KeyStore
+    from gradegate.service.settings import Settings
 
 keys_app = typer.Typer(help="Create, list and revoke the HTTP service's API keys.", no_args_is_help=True)
 
 
 def _store() -> tuple[KeyStore, Settings]:
     # The database layer loads only when a key command runs: the rest of the CLI starts faster.
+    from gradegate.service.db import make_engine
+    from gradegate.service.keys import KeyStore
+    from gradegate.service.settings import Settings
     from pydantic import ValidationError
     from sqlalchemy.exc import SQLAlchemyError
-
-    from service.db import make_engine
-    from service.keys import KeyStore
-    from service.settings import Settings
 
     try:
         settings = Settings()
@@ -46,7 +44,7 @@ def create(
     label: Annotated[str | None, typer.Option("--label", help="who or what the key is for")] = None,
 ) -> None:
     """Create a key with ROLE and print it (once: only its hash is stored)."""
-    from service.keys import UnknownRole
+    from gradegate.service.keys import UnknownRole
 
     store, settings = _store()
     try:

@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from gradegate.cli.common import EXIT_OK, EXIT_REJECTED, RulesOption, err, fail, load_rules_or_exit
+from gradegate.scoring.files import TableError, table_format
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-from cli.common import EXIT_OK, EXIT_REJECTED, RulesOption, err, fail, load_rules_or_exit
-from scoring.files import TableError, table_format
 
 # Below this many projects the report takes a second or two: no bar.
 PROGRESS_FROM = 20_000
@@ -42,9 +41,9 @@ def report(
     rulesets = load_rules_or_exit(rules)
     other = load_rules_or_exit(compare_rules).grading if compare_rules is not None else None
     # pandas, openpyxl and the report modules load only when a report is made: `--help` stays quick.
-    from reports.build import build_report
-    from reports.outputs import write_report
-    from scoring.tables import read_table
+    from gradegate.reports.build import build_report
+    from gradegate.reports.outputs import write_report
+    from gradegate.scoring.tabular import read_table
 
     try:
         frame = read_table(input)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import typer
+from gradegate.cli.common import RulesOption, load_rules_or_exit, stdout_console
+from gradegate.scoring.resources import default_rules_dir
+from gradegate.scoring.vocabulary import GRADING_FIELDS, RISK_FACTORS, RISK_VALUES
 from rich.table import Table
-
-from cli.common import RulesOption, load_rules_or_exit, stdout_console
-from scoring.rulesets import default_rules_dir
-from scoring.vocabulary import GRADING_FIELDS, RISK_FACTORS, RISK_VALUES
 
 rules_app = typer.Typer(help="Validate the rule files and list what they may use.", no_args_is_help=True)
 

@@ -11,8 +11,7 @@ import os
 from typing import Annotated
 
 import typer
-
-from cli.common import RulesOption, fail, load_rules_or_exit
+from gradegate.cli.common import RulesOption, fail, load_rules_or_exit
 
 
 def serve(
@@ -23,12 +22,11 @@ def serve(
     access_log: Annotated[bool, typer.Option(help="uvicorn's per-request access log on stderr")] = True,
 ) -> None:
     """Run the HTTP service (API, decision log, web form at /)."""
+    from gradegate.service.db import make_engine
+    from gradegate.service.keys import KeyStore
+    from gradegate.service.settings import Settings, UnsafeSettings
     from pydantic import ValidationError
     from sqlalchemy.exc import SQLAlchemyError
-
-    from service.db import make_engine
-    from service.keys import KeyStore
-    from service.settings import Settings, UnsafeSettings
 
     if rules is not None:
         # Through the environment, so that every uvicorn worker reads the same folder.
@@ -52,7 +50,7 @@ def serve(
     import uvicorn
 
     uvicorn.run(
-        "service.app:create_app",
+        "gradegate.service.app:create_app",
         factory=True,
         host=host,
         port=port,

@@ -9,13 +9,13 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from reports.build import build_report
-from reports.outputs import workbook_bytes
-from reports.render_html import render_html
-from scoring import errors as E
-from scoring.errors import FieldIssue, InputError
-from scoring.rulesets import RuleSets
-from scoring.tables import TableError, read_table, table_format
+from gradegate.reports.build import build_report
+from gradegate.reports.outputs import workbook_bytes
+from gradegate.reports.render_html import render_html
+from gradegate.scoring import errors as E
+from gradegate.scoring.errors import FieldIssue, InputError
+from gradegate.scoring.rulesets import RuleSets
+from gradegate.scoring.tabular import TableError, read_table, table_format
 
 MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",

@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pandas as pd
-
-from reports.summaries import BIN_WIDTH
+from gradegate.reports.summaries import BIN_WIDTH
 
 if TYPE_CHECKING:  # reports.build imports nothing from here; the annotation only
-    from reports.build import Report
+    from gradegate.reports.build import Report
 
 COLORS = {"company": "#c0392b", "office": "#2e86c1", "ready": "#27ae60", "blocked": "#e67e22", "done": "#95a5a6"}
 LABEL_W, BAR_H, GAP, PLOT_W, RIGHT = 130.0, 22.0, 8.0, 520.0, 110.0

@@ -15,12 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
-from reports.portfolio_input import ERROR_COLUMNS, PortfolioExtras
-from scoring.errors import InputError
-from scoring.gate_rules import STATUSES
-from scoring.gates import Blocking, GateCheckResult, GateRuleSet
-from scoring.grading import GradingRuleSet
+from gradegate.reports.portfolio_input import ERROR_COLUMNS, PortfolioExtras
+from gradegate.scoring.errors import InputError
+from gradegate.scoring.gates.model import STATUSES
+from gradegate.scoring.gates.ruleset import Blocking, GateCheckResult, GateRuleSet
+from gradegate.scoring.grading.ruleset import GradingRuleSet
 
 Progress = Callable[[int, int], None]
 STATUS_LABELS = {"ready": "就绪", "blocked": "受阻", "done": "关口已全部通过"}

@@ -8,8 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-
-from scoring.grading import GradingRuleSet
+from gradegate.scoring.grading.ruleset import GradingRuleSet
 
 DIRECTION_LABELS = {"up": "升为公司级", "down": "降为办事处级"}
 

@@ -14,16 +14,15 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
+from gradegate.reports.build import Report
+from gradegate.reports.catalog import CODE_COLUMNS, CSV_ONLY, TITLES, WORKBOOK_DROP, header
+from gradegate.reports.render_html import render_html
+from gradegate.scoring import files
+from gradegate.scoring.files import atomic_path
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
-
-from reports.build import Report
-from reports.catalog import CODE_COLUMNS, CSV_ONLY, TITLES, WORKBOOK_DROP, header
-from reports.render_html import render_html
-from scoring import files
-from scoring.files import atomic_path
 
 PARALLEL_FROM = 20_000  # projects; below this the whole write takes a second or two
 FORMAT_ROWS = 10_000  # sheets up to this many rows get number formats (amounts, percentages)

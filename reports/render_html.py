@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-
-from reports.build import Report
-from reports.catalog import CODE_COLUMNS, TITLES, header
-from reports.charts import Chart, report_charts
-from reports.templating import environment, money, pct
+from gradegate.reports.build import Report
+from gradegate.reports.catalog import CODE_COLUMNS, TITLES, header
+from gradegate.reports.charts import Chart, report_charts
+from gradegate.reports.templating import environment, money, pct
 
 MAX_ROWS = 500
 SECTIONS: list[tuple[str, str, list[str], list[str], str]] = [

@@ -7,12 +7,11 @@ are named `_x.html`.
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
 
-_ROOT = Path(__file__).resolve().parent.parent
-TEMPLATE_DIRS = (_ROOT / "service" / "templates", _ROOT / "reports" / "templates")
+# Templates ship inside the package: the web form's and the reports'.
+TEMPLATE_PACKAGES = ("gradegate.service", "gradegate.reports")
 
 
 def money(value: float | int | None) -> str:
@@ -31,7 +30,7 @@ def pct(value: float | None, digits: int = 0) -> str:
 @cache
 def environment() -> Environment:
     env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in TEMPLATE_DIRS]),
+        loader=ChoiceLoader([PackageLoader(package, "templates") for package in TEMPLATE_PACKAGES]),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,

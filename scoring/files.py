@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from scoring.errors import GradegateError
+from gradegate.scoring.errors import GradegateError
 
 EXCEL_MAX_ROWS = 1_048_575  # data rows of one sheet: Excel's 1,048,576 less the header
 CSV_SUFFIXES = {".csv", ".txt"}

@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
+from gradegate.scoring import errors as E
+from gradegate.scoring.errors import FieldIssue, InputError
 from pydantic import BaseModel
-
-from scoring import errors as E
-from scoring.errors import FieldIssue, InputError
 
 Decide = Callable[[dict[str, Any]], BaseModel]
 

@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
+from gradegate.scoring.errors import RuleDefinitionError, RuleIssue
+from gradegate.scoring.values import norm_key
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
-from scoring.errors import RuleDefinitionError, RuleIssue
-from scoring.values import norm_key
 
 Loc = tuple[str | int, ...]
 M = TypeVar("M", bound="RuleFileHeader")

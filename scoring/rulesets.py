@@ -7,27 +7,19 @@ from the folder is used (the service keeps serving its last good rule sets).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from scoring.errors import RuleDefinitionError, RuleIssue
-from scoring.gates import GATES_FILE, GateRuleSet
-from scoring.grading import GRADING_FILE, GradingRuleSet
-from scoring.reviewers import REVIEWERS_FILE, ReviewerRuleSet
-from scoring.rulefile import RuleSetIdentity
-
-# rules/ beside the packages (the repository root, for `pip install -e .`),
-# unless GRADEGATE_RULES_DIR says otherwise.
-DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+from gradegate.scoring.errors import RuleDefinitionError, RuleIssue
+from gradegate.scoring.gates.ruleset import GATES_FILE, GateRuleSet
+from gradegate.scoring.grading.ruleset import GRADING_FILE, GradingRuleSet
+from gradegate.scoring.resources import default_rules_dir
+from gradegate.scoring.reviewers.ruleset import REVIEWERS_FILE, ReviewerRuleSet
+from gradegate.scoring.rulefile import RuleSetIdentity
 
 T = TypeVar("T")
-
-
-def default_rules_dir() -> Path:
-    return Path(os.environ.get("GRADEGATE_RULES_DIR") or DEFAULT_RULES_DIR)
 
 
 @dataclass(frozen=True)

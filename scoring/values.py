@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from scoring import errors as E
-from scoring.errors import FieldIssue, InputError
+from gradegate.scoring import errors as E
+from gradegate.scoring.errors import FieldIssue, InputError
 
 # Characters trimmed around every value: ASCII whitespace and the ideographic space.
 TRIM = " \t\r\n\u3000"

@@ -19,14 +19,13 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from gradegate.service import problems, routes_admin, routes_decide, routes_grade, routes_reports, web_form
+from gradegate.service.auth import document_security
+from gradegate.service.limits import BodyLimit
+from gradegate.service.problems import Problem, problem_response
+from gradegate.service.runtime import Service
+from gradegate.service.settings import Settings
 from sqlalchemy.exc import SQLAlchemyError
-
-from service import problems, routes_admin, routes_decide, routes_grade, routes_reports, web_form
-from service.auth import document_security
-from service.limits import BodyLimit
-from service.problems import Problem, problem_response
-from service.runtime import Service
-from service.settings import STATIC_DIR, Settings
 
 log = logging.getLogger("gradegate.service")
 
@@ -103,5 +102,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes_reports.router)
     if settings.form_enabled:
         app.include_router(web_form.router)
-        app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+        app.mount("/static", StaticFiles(packages=[("gradegate.service", "static")]), name="static")
     return app

@@ -14,10 +14,9 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from gradegate.service.db import api_keys
+from gradegate.service.roles import ROLE_HELP, ROLES, Role  # noqa: F401  (the key store's vocabulary)
 from sqlalchemy import Engine, func, insert, select, update
-
-from service.db import api_keys
-from service.roles import ROLE_HELP, ROLES, Role  # noqa: F401  (the key store's vocabulary)
 
 
 class UnknownRole(ValueError):

@@ -16,11 +16,10 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from gradegate.scoring import errors as E
+from gradegate.scoring.errors import FieldIssue, InputError, RuleDefinitionError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from scoring import errors as E
-from scoring.errors import FieldIssue, InputError, RuleDefinitionError
 
 log = logging.getLogger("gradegate.service")
 MEDIA_TYPE = "application/problem+json"

@@ -7,14 +7,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-
-from service.auth import AdminDep, ReaderDep, ReloaderDep
-from service.decision_log import Decision
-from service.deps import LogDep, ServiceDep
-from service.keys import ROLE_HELP, UnknownRole
-from service.problems import Problem, rules_problem
-from service.routes_grade import json_response
-from service.schemas import RulesetsOut
+from gradegate.service.auth import AdminDep, ReaderDep, ReloaderDep
+from gradegate.service.decision_log import Decision
+from gradegate.service.deps import LogDep, ServiceDep
+from gradegate.service.keys import ROLE_HELP, UnknownRole
+from gradegate.service.problems import Problem, rules_problem
+from gradegate.service.routes_grade import json_response
+from gradegate.service.schemas import RulesetsOut
 
 router = APIRouter()
 _HEALTHY = b'{"status":"ok"}'

@@ -7,13 +7,12 @@ from typing import Any
 
 from fastapi import APIRouter, Body
 from fastapi.responses import Response
-
-from scoring.errors import InputError
-from scoring.reviewers import ReviewerRuleSet
-from scoring.roster import Roster
-from service.deps import DecideContext
-from service.problems import Problem
-from service.routes_grade import json_response
+from gradegate.scoring.errors import InputError
+from gradegate.scoring.reviewers.roster import Roster
+from gradegate.scoring.reviewers.ruleset import ReviewerRuleSet
+from gradegate.service.deps import DecideContext
+from gradegate.service.problems import Problem
+from gradegate.service.routes_grade import json_response
 
 router = APIRouter(tags=["gates and reviewers 决策点/评审点 · 评审专家"])
 

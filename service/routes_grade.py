@@ -8,16 +8,15 @@ import orjson
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-
-from scoring import errors as E
-from scoring.errors import FieldIssue, InputError
-from scoring.grading import GradingRuleSet
-from scoring.whatif import what_if as compute_what_if
-from service.auth import GRADE, authenticate
-from service.deps import GradeContext, json_body_doc, read_json_object
-from service.problems import Problem
-from service.runtime import Service
-from service.schemas import PROJECT_EXAMPLE, BatchIn, BatchOut, GradeOut, ProjectIn
+from gradegate.scoring import errors as E
+from gradegate.scoring.errors import FieldIssue, InputError
+from gradegate.scoring.grading.ruleset import GradingRuleSet
+from gradegate.scoring.grading.whatif import what_if as compute_what_if
+from gradegate.service.auth import GRADE, authenticate
+from gradegate.service.deps import GradeContext, json_body_doc, read_json_object
+from gradegate.service.problems import Problem
+from gradegate.service.runtime import Service
+from gradegate.service.schemas import PROJECT_EXAMPLE, BatchIn, BatchOut, GradeOut, ProjectIn
 
 router = APIRouter(tags=["grading 项目等级评定"])
 

@@ -7,10 +7,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-
-from service.auth import ReaderDep
-from service.deps import RulesDep
-from service.problems import Problem
+from gradegate.service.auth import ReaderDep
+from gradegate.service.deps import RulesDep
+from gradegate.service.problems import Problem
 
 router = APIRouter(tags=["reports"])
 
@@ -23,7 +22,7 @@ async def report(
     format: Annotated[Literal["html", "xlsx"], Query(description="html or xlsx")] = "html",
 ) -> Response:
     try:
-        from reports.api import render_report
+        from gradegate.reports.api import render_report
     except ImportError:
         raise Problem(
             503, "reports-unavailable", "Reports unavailable", "the reports module is not installed"

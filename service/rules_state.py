@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scoring.errors import RuleDefinitionError
-from scoring.rulesets import RuleSets, load_rulesets
+from gradegate.scoring.errors import RuleDefinitionError
+from gradegate.scoring.rulesets import RuleSets, load_rulesets
 
 log = logging.getLogger("gradegate.service")
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from gradegate.scoring.grading.result import GradingResult, RulesetRef
+from gradegate.scoring.grading.whatif import WhatIf
+from gradegate.scoring.vocabulary import GRADING_FIELDS, RISK_FACTORS
 from pydantic import BaseModel, ConfigDict, Field
-
-from scoring.grading_result import GradingResult, RulesetRef
-from scoring.vocabulary import GRADING_FIELDS, RISK_FACTORS
-from scoring.whatif import WhatIf
 
 
 def _enum(name: str) -> Any:

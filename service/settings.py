@@ -10,13 +10,9 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
+from gradegate.scoring.resources import default_roster_path, default_rules_dir
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from scoring.rulesets import default_rules_dir
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 class UnsafeSettings(Exception):
@@ -35,7 +31,7 @@ class Settings(BaseSettings):
     db_schema: str | None = Field(default=None, description="PostgreSQL schema for the tables (default: search path)")
     db_busy_timeout_s: float = Field(default=2.0, gt=0, description="how long a write waits for a locked database")
     rules_dir: Path = Field(default_factory=default_rules_dir, description="folder of rule files")
-    roster_path: Path = Field(default=DATA_DIR / "experts.csv", description="roster CSV for /v1/reviewers/select")
+    roster_path: Path = Field(default_factory=default_roster_path, description="roster CSV for /v1/reviewers/select")
     key_cache_s: float = Field(
         default=5.0, ge=0, le=300, description="seconds a verified API key is trusted before asking the database again"
     )

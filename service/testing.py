@@ -13,11 +13,10 @@ from collections.abc import Iterable
 from types import TracebackType
 
 import uvicorn
-
-from service.app import create_app
-from service.db import make_engine
-from service.keys import ROLES, KeyStore
-from service.settings import Settings
+from gradegate.service.app import create_app
+from gradegate.service.db import make_engine
+from gradegate.service.keys import ROLES, KeyStore
+from gradegate.service.settings import Settings
 
 
 class LiveServer:

@@ -13,13 +13,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-
-from reports.templating import environment
-from scoring.errors import InputError
-from scoring.grading_rules import GradingRules
-from scoring.vocabulary import RISK_FACTORS
-from scoring.whatif import what_if
-from service.problems import Problem
+from gradegate.reports.templating import environment
+from gradegate.scoring.errors import InputError
+from gradegate.scoring.grading.model import GradingRules
+from gradegate.scoring.grading.whatif import what_if
+from gradegate.scoring.vocabulary import RISK_FACTORS
+from gradegate.service.problems import Problem
 
 router = APIRouter(include_in_schema=False)
 FORM_KEY = "web-form"

@@ -7,12 +7,12 @@ import typing
 
 import pytest
 import typer.main
+from gradegate.cli.main import app
+from gradegate.scoring.gates.model import GateRules
+from gradegate.scoring.grading.model import GradingRules
+from gradegate.scoring.reviewers.model import ReviewerRules
 from pydantic import BaseModel
 
-from cli.main import app
-from scoring.gate_rules import GateRules
-from scoring.grading_rules import GradingRules
-from scoring.reviewer_rules import ReviewerRules
 from tests.helpers import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

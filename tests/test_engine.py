@@ -5,8 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-
-from scoring.engine import CompiledRuleset
+from gradegate.scoring.engine import CompiledRuleset
 
 BANDS = {
     "low": {"$lt": {"x": 10}},

@@ -9,9 +9,8 @@ import itertools
 
 import pandas as pd
 import pytest
-
-from scoring.grading_frame import grade_frame
-from scoring.rulesets import load_rulesets
+from gradegate.scoring.grading.frame import grade_frame
+from gradegate.scoring.rulesets import load_rulesets
 
 BASE = {
     "project_id": "EDGE",

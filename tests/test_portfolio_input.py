@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from gradegate.reports.portfolio_input import FALSE, TRUE, parse_extras
+from gradegate.scoring.gates.ruleset import GateRuleSet
+from gradegate.scoring.rulesets import load_rulesets
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-
-from reports.portfolio_input import FALSE, TRUE, parse_extras
-from scoring.gates import GateRuleSet
-from scoring.rulesets import load_rulesets
 
 
 @pytest.fixture(scope="module")

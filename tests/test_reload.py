@@ -8,10 +8,10 @@ import time
 from pathlib import Path
 
 import httpx
+from gradegate.scoring.rulefile import content_hash
+from gradegate.service.settings import Settings
+from gradegate.service.testing import LiveServer, auth
 
-from scoring.rulefile import content_hash
-from service.settings import Settings
-from service.testing import LiveServer, auth
 from tests.test_auth_matrix import PROJECT
 
 ORIGINAL_BAND = "{from: 0, below: 1000000, points: 5}"
@@ -130,7 +130,7 @@ def test_requests_during_reloads_each_see_one_complete_rule_set(tmp_path: Path, 
 
 
 def test_old_rules_are_closed_only_after_their_last_request(rules_copy: Path) -> None:
-    from service.rules_state import RulesState
+    from gradegate.service.rules_state import RulesState
 
     state = RulesState(rules_copy)
     try:

@@ -99,10 +99,10 @@ def test_every_row_rejected_still_reports(tmp_path: Path) -> None:
 def test_progress_bar_only_for_large_portfolios_at_a_terminal(monkeypatch) -> None:
     import sys
 
-    from cli import report_cmd
-    from reports.build import build_report
-    from scoring.rulesets import load_rulesets
-    from scoring.tables import read_table
+    from gradegate.cli import report_cmd
+    from gradegate.reports.build import build_report
+    from gradegate.scoring.rulesets import load_rulesets
+    from gradegate.scoring.tabular import read_table
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
     with report_cmd._bar(1_000_000) as progress:

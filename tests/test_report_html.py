@@ -149,10 +149,10 @@ def test_rejected_rows_listed(tmp_path: Path) -> None:
 
 
 def test_long_tables_are_cut_and_say_so(tmp_path: Path) -> None:
-    from reports.build import build_report
-    from reports.render_html import render_html
-    from scoring.rulesets import load_rulesets
-    from scoring.tables import read_table
+    from gradegate.reports.build import build_report
+    from gradegate.reports.render_html import render_html
+    from gradegate.scoring.rulesets import load_rulesets
+    from gradegate.scoring.tabular import read_table
 
     rules = load_rulesets()
     built = build_report(read_table(SAMPLE), rules.grading, rules.gates, source=str(SAMPLE))
@@ -163,7 +163,7 @@ def test_long_tables_are_cut_and_say_so(tmp_path: Path) -> None:
 
 
 def test_cell_formats() -> None:
-    from reports.render_html import fmt_cell
+    from gradegate.reports.render_html import fmt_cell
 
     assert fmt_cell("amount_rmb", 12_000_000.4) == "12,000,000"
     assert fmt_cell("amount_share", 0.8628) == "86%"

@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from gradegate.reports.portfolio_input import parse_extras
+from gradegate.scoring.rulesets import load_rulesets
 
-from reports.portfolio_input import parse_extras
-from scoring.rulesets import load_rulesets
 from tests.helpers import DATA, run_cli
 
 SAMPLE = DATA / "sample_portfolio.csv"
@@ -168,9 +168,9 @@ def test_batch_tables_agree_with_single_record_paths(out: Path, graded: pd.DataF
 
 def test_rows_the_gate_check_refuses_are_rejected_not_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
     """If the readiness check refuses a project (InputError), the row goes to the errors, out of every table."""
-    from reports.build import build_report
-    from scoring.errors import FieldIssue, InputError
-    from scoring.tables import read_table
+    from gradegate.reports.build import build_report
+    from gradegate.scoring.errors import FieldIssue, InputError
+    from gradegate.scoring.tabular import read_table
 
     rules = load_rulesets()
     real_check = rules.gates.check

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from reports.catalog import TITLES
-from scoring.rulesets import load_rulesets
+from gradegate.reports.catalog import TITLES
+from gradegate.scoring.rulesets import load_rulesets
+
 from tests.helpers import ROOT
 
 

@@ -103,10 +103,10 @@ def test_number_formats(out: Path) -> None:
 
 def test_workbook_written_by_a_child_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Large reports write the workbook in a forked child: same workbook, and a failure there is not hidden."""
-    from reports import outputs
-    from reports.build import build_report
-    from scoring.rulesets import load_rulesets
-    from scoring.tables import read_table
+    from gradegate.reports import outputs
+    from gradegate.reports.build import build_report
+    from gradegate.scoring.rulesets import load_rulesets
+    from gradegate.scoring.tabular import read_table
 
     rules = load_rulesets()
     built = build_report(read_table(SAMPLE), rules.grading, rules.gates, source=str(SAMPLE))
@@ -129,11 +129,11 @@ def test_a_table_longer_than_a_sheet_is_cut_with_a_pointer_to_its_csv(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Excel holds 1,048,575 data rows; lowered here to 50 so that a small portfolio shows the rule."""
-    from reports import outputs
-    from reports.build import build_report
-    from scoring import files
-    from scoring.rulesets import load_rulesets
-    from scoring.tables import read_table
+    from gradegate.reports import outputs
+    from gradegate.reports.build import build_report
+    from gradegate.scoring import files
+    from gradegate.scoring.rulesets import load_rulesets
+    from gradegate.scoring.tabular import read_table
 
     monkeypatch.setattr(files, "EXCEL_MAX_ROWS", 51)
     rules = load_rulesets()

@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from gradegate.scoring.errors import InputError
+from gradegate.scoring.reviewers.model import ReviewerRules
+from gradegate.scoring.reviewers.roster import COLUMNS, Roster
+from gradegate.scoring.rulefile import load_rule_file
 
-from scoring.errors import InputError
-from scoring.reviewer_rules import ReviewerRules
-from scoring.roster import COLUMNS, Roster
-from scoring.rulefile import load_rule_file
 from tests.helpers import DATA, RULES, run_cli
 
 GOOD = (

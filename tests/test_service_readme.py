@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from service.app import create_app
-from service.keys import ROLES
-from service.settings import Settings
+from gradegate.service.app import create_app
+from gradegate.service.keys import ROLES
+from gradegate.service.settings import Settings
+
 from tests.helpers import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

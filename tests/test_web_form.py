@@ -8,9 +8,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-
-from service.settings import Settings
-from service.testing import LiveServer, auth
+from gradegate.service.settings import Settings
+from gradegate.service.testing import LiveServer, auth
 
 
 @pytest.fixture(scope="module")

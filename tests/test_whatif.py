@@ -6,13 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from gradegate.scoring.grading.ruleset import GradingRuleSet
+from gradegate.scoring.grading.whatif import what_if
+from gradegate.scoring.rulesets import load_rulesets
+from gradegate.scoring.vocabulary import GRADING_FIELDS, RISK_FACTORS, RISK_VALUES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from scoring.grading import GradingRuleSet
-from scoring.rulesets import load_rulesets
-from scoring.vocabulary import GRADING_FIELDS, RISK_FACTORS, RISK_VALUES
-from scoring.whatif import what_if
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import math
 
-from scoring.grading_rules import Band, Criterion, GradingRules, format_number
-from scoring.rulefile import Loc, Problem, label_clashes
-from scoring.vocabulary import GRADING_FIELDS, LEVELS, RISK_FACTORS, RISK_VALUES
+from gradegate.scoring.grading.model import Band, Criterion, GradingRules, format_number
+from gradegate.scoring.rulefile import Loc, Problem, label_clashes
+from gradegate.scoring.vocabulary import GRADING_FIELDS, LEVELS, RISK_FACTORS, RISK_VALUES
 
 
 def grading_problems(rules: GradingRules) -> list[Problem]:

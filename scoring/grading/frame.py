@@ -13,14 +13,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
-from scoring import errors as E
-from scoring.errors import FieldIssue, InputError
-from scoring.grading import GradingRuleSet
-from scoring.grading_input import OVERRIDE_PARTS, Project
-from scoring.grading_parse_frame import ParsedFrame, parse_frame
-from scoring.grading_rules import Band, Criterion, GradingRules
-from scoring.vocabulary import GRADING_FIELDS, RISK_FACTORS, RISK_VALUES
+from gradegate.scoring import errors as E
+from gradegate.scoring.errors import FieldIssue, InputError
+from gradegate.scoring.grading.input import OVERRIDE_PARTS, Project
+from gradegate.scoring.grading.model import Band, Criterion, GradingRules
+from gradegate.scoring.grading.parse_frame import ParsedFrame, parse_frame
+from gradegate.scoring.grading.ruleset import GradingRuleSet
+from gradegate.scoring.vocabulary import GRADING_FIELDS, RISK_FACTORS, RISK_VALUES
 
 ERROR_COLUMNS = ["row", "project_id", "field", "value", "reason", "message"]
 PASSTHROUGH = ["project_id", "project_name", "office", "region", "stage"]

@@ -18,8 +18,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
-
-from scoring.files import TableError, atomic_path, table_format
+from gradegate.scoring.files import TableError, atomic_path, table_format
 
 NESTED = {
     "risk": ("risk_", ("scope", "legal", "cost", "contract_terms", "supplier")),

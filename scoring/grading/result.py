@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from gradegate.scoring.rulefile import RuleSetIdentity
 from pydantic import BaseModel, ConfigDict, Field
-
-from scoring.rulefile import RuleSetIdentity
 
 
 class RulesetRef(BaseModel):

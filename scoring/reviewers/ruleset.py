@@ -15,17 +15,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from gradegate.scoring import errors as E
+from gradegate.scoring.engine import CompiledOnce
+from gradegate.scoring.errors import FieldIssue, InputError
+from gradegate.scoring.grading.result import RulesetRef
+from gradegate.scoring.reviewers.engine import Reason, ReviewerEngine
+from gradegate.scoring.reviewers.input import ReviewRequest, ReviewRequestParser
+from gradegate.scoring.reviewers.model import ReviewerRules
+from gradegate.scoring.reviewers.roster import Roster
+from gradegate.scoring.rulefile import RuleSetIdentity, load_rule_file
 from pydantic import BaseModel, Field
-
-from scoring import errors as E
-from scoring.engine import CompiledOnce
-from scoring.errors import FieldIssue, InputError
-from scoring.grading_result import RulesetRef
-from scoring.reviewer_engine import Reason, ReviewerEngine
-from scoring.reviewer_input import ReviewRequest, ReviewRequestParser
-from scoring.reviewer_rules import ReviewerRules
-from scoring.roster import Roster
-from scoring.rulefile import RuleSetIdentity, load_rule_file
 
 REVIEWERS_FILE = "reviewers.yaml"
 NO_CANDIDATE = "no_candidate"

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from scoring.engine import CompiledRuleset, Condition
-from scoring.grading_input import Project
-from scoring.grading_rules import Band, CountCondition, GradingRules
-from scoring.vocabulary import GRADING_FIELDS, RISK_VALUES
+from gradegate.scoring.engine import CompiledRuleset, Condition
+from gradegate.scoring.grading.input import Project
+from gradegate.scoring.grading.model import Band, CountCondition, GradingRules
+from gradegate.scoring.vocabulary import GRADING_FIELDS, RISK_VALUES
 
 Match = tuple[int, int | str]  # (criterion index, band index | enum code | risk level index)
 

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scoring.engine import CompiledOnce
-from scoring.grading_engine import DurableGrader, Match
-from scoring.grading_input import Project, ProjectParser
-from scoring.grading_result import CriterionScore, GradingResult, OverrideOut, RulesetRef
-from scoring.grading_rules import Criterion, GradingRules
-from scoring.rulefile import RuleSetIdentity, load_rule_file
+from gradegate.scoring.engine import CompiledOnce
+from gradegate.scoring.grading.engine import DurableGrader, Match
+from gradegate.scoring.grading.input import Project, ProjectParser
+from gradegate.scoring.grading.model import Criterion, GradingRules
+from gradegate.scoring.grading.result import CriterionScore, GradingResult, OverrideOut, RulesetRef
+from gradegate.scoring.rulefile import RuleSetIdentity, load_rule_file
 
 GRADING_FILE = "grading.yaml"
 

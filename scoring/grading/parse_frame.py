@@ -13,11 +13,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
-from scoring.errors import FieldIssue
-from scoring.grading_input import OVERRIDE_PARTS, PROJECT_ID_MAX, ProjectParser
-from scoring.values import NUMBER_PATTERN, TRIM, EnumVocabulary, is_blank, parse_number, parse_text
-from scoring.vocabulary import GRADING_FIELDS, MAX_AMOUNT, RISK_FACTORS
+from gradegate.scoring.errors import FieldIssue
+from gradegate.scoring.grading.input import OVERRIDE_PARTS, PROJECT_ID_MAX, ProjectParser
+from gradegate.scoring.values import NUMBER_PATTERN, TRIM, EnumVocabulary, is_blank, parse_number, parse_text
+from gradegate.scoring.vocabulary import GRADING_FIELDS, MAX_AMOUNT, RISK_FACTORS
 
 TEXT_LIMITS = {"project_id": PROJECT_ID_MAX, "project_name": None, "office": 100, "region": 100}
 

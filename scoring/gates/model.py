@@ -8,11 +8,10 @@ from __future__ import annotations
 import graphlib
 from typing import Annotated
 
+from gradegate.scoring.rulefile import Loc, Problem, RuleFileHeader, RuleModel
+from gradegate.scoring.values import norm_key
+from gradegate.scoring.vocabulary import LEVELS, STAGES
 from pydantic import Field, model_validator
-
-from scoring.rulefile import Loc, Problem, RuleFileHeader, RuleModel
-from scoring.values import norm_key
-from scoring.vocabulary import LEVELS, STAGES
 
 Label = Annotated[str, Field(min_length=1, max_length=80)]
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]

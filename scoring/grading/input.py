@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from scoring import errors as E
-from scoring.errors import FieldIssue, InputError
-from scoring.grading_rules import GradingRules
-from scoring.values import EnumVocabulary, Issues, is_blank, parse_number, parse_text
-from scoring.vocabulary import GRADING_FIELDS, MAX_AMOUNT, RISK_FACTORS, STAGES
+from gradegate.scoring import errors as E
+from gradegate.scoring.errors import FieldIssue, InputError
+from gradegate.scoring.grading.model import GradingRules
+from gradegate.scoring.values import EnumVocabulary, Issues, is_blank, parse_number, parse_text
+from gradegate.scoring.vocabulary import GRADING_FIELDS, MAX_AMOUNT, RISK_FACTORS, STAGES
 
 PROJECT_ID_MAX = 64
 OVERRIDE_PARTS = ("level", "approved_by", "reason")

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scoring.engine import CompiledRuleset, Condition
-from scoring.gate_rules import STATUS_RANK, Gate, GateRules, When
+from gradegate.scoring.engine import CompiledRuleset, Condition
+from gradegate.scoring.gates.model import STATUS_RANK, Gate, GateRules, When
 
 
 def _flag(name: str) -> str:

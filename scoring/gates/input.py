@@ -11,10 +11,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from scoring import errors as E
-from scoring.errors import FieldIssue, InputError
-from scoring.gate_rules import STATUS_RANK, STATUSES, GateRules
-from scoring.values import EnumVocabulary, Issues, is_blank, parse_codes, parse_text, require_object
+from gradegate.scoring import errors as E
+from gradegate.scoring.errors import FieldIssue, InputError
+from gradegate.scoring.gates.model import STATUS_RANK, STATUSES, GateRules
+from gradegate.scoring.values import EnumVocabulary, Issues, is_blank, parse_codes, parse_text, require_object
 
 PROJECT_ID_MAX = 64
 FIELDS = ("project_id", "gate", "level", "grading", "flags", "passed_gates", "deliverables")

@@ -15,11 +15,10 @@ import itertools
 import math
 from typing import Any
 
+from gradegate.scoring.grading.model import Band, Criterion, GradingRules, format_number
+from gradegate.scoring.grading.result import GradingResult
+from gradegate.scoring.vocabulary import GRADING_FIELDS, RISK_FACTORS, RISK_VALUES
 from pydantic import BaseModel, Field
-
-from scoring.grading_result import GradingResult
-from scoring.grading_rules import Band, Criterion, GradingRules, format_number
-from scoring.vocabulary import GRADING_FIELDS, RISK_FACTORS, RISK_VALUES
 
 STEP = 1.0  # the smallest move of a number: one RMB, one product line
 

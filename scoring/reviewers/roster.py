@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scoring import errors as E
-from scoring.errors import FieldIssue, InputError
-from scoring.values import TRIM, is_blank, parse_number, parse_text
+from gradegate.scoring import errors as E
+from gradegate.scoring.errors import FieldIssue, InputError
+from gradegate.scoring.values import TRIM, is_blank, parse_number, parse_text
 
 COLUMNS = ("expert_id", "name", "roles", "regions", "product_lines", "available", "current_load")
 ALL = "*"

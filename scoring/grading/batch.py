@@ -13,12 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-
-from scoring import errors as E
-from scoring.files import EXCEL_MAX_ROWS
-from scoring.grading import GradingRuleSet
-from scoring.grading_frame import ERROR_COLUMNS, BatchGrades, grade_frame, grade_records
-from scoring.tables import (
+from gradegate.scoring import errors as E
+from gradegate.scoring.files import EXCEL_MAX_ROWS
+from gradegate.scoring.grading.frame import ERROR_COLUMNS, BatchGrades, grade_frame, grade_records
+from gradegate.scoring.grading.ruleset import GradingRuleSet
+from gradegate.scoring.tabular import (
     CsvChunkWriter,
     TableError,
     atomic_path,

@@ -9,11 +9,10 @@ import math
 from dataclasses import dataclass
 from typing import Annotated
 
+from gradegate.scoring.engine import MIN_CONSTANT
+from gradegate.scoring.rulefile import Problem, RuleFileHeader, RuleModel
+from gradegate.scoring.vocabulary import RISK_FACTORS
 from pydantic import Field, NonNegativeInt, model_validator
-
-from scoring.engine import MIN_CONSTANT
-from scoring.rulefile import Problem, RuleFileHeader, RuleModel
-from scoring.vocabulary import RISK_FACTORS
 
 Number = Annotated[float, Field(allow_inf_nan=False)]
 Label = Annotated[str, Field(min_length=1, max_length=60)]
@@ -168,6 +167,6 @@ class GradingRules(RuleFileHeader):
 
     def problems(self) -> list[Problem]:
         # The checks beyond the schema have their own module, which imports this one.
-        from scoring.grading_checks import grading_problems
+        from gradegate.scoring.grading.checks import grading_problems
 
         return grading_problems(self)

@@ -8,17 +8,16 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from gradegate.scoring.engine import CompiledOnce
+from gradegate.scoring.errors import FieldIssue, InputError
+from gradegate.scoring.gates.engine import GateEngine
+from gradegate.scoring.gates.input import GateRequest, GateRequestParser
+from gradegate.scoring.gates.model import STATUSES, GateRules, When
+from gradegate.scoring.grading.result import RulesetRef
+from gradegate.scoring.grading.ruleset import GradingRuleSet
+from gradegate.scoring.rulefile import RuleSetIdentity, load_rule_file
+from gradegate.scoring.vocabulary import STAGES
 from pydantic import BaseModel, Field
-
-from scoring.engine import CompiledOnce
-from scoring.errors import FieldIssue, InputError
-from scoring.gate_engine import GateEngine
-from scoring.gate_input import GateRequest, GateRequestParser
-from scoring.gate_rules import STATUSES, GateRules, When
-from scoring.grading import GradingRuleSet
-from scoring.grading_result import RulesetRef
-from scoring.rulefile import RuleSetIdentity, load_rule_file
-from scoring.vocabulary import STAGES
 
 GATES_FILE = "gates.yaml"
 STATUS_CODES = list(STATUSES)

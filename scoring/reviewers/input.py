@@ -7,11 +7,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from scoring import errors as E
-from scoring.errors import FieldIssue, InputError
-from scoring.reviewer_rules import FLAGS, ReviewerRules
-from scoring.values import EnumVocabulary, Issues, is_blank, parse_codes, parse_number, parse_text, require_object
-from scoring.vocabulary import MAX_AMOUNT
+from gradegate.scoring import errors as E
+from gradegate.scoring.errors import FieldIssue, InputError
+from gradegate.scoring.reviewers.model import FLAGS, ReviewerRules
+from gradegate.scoring.values import (
+    EnumVocabulary,
+    Issues,
+    is_blank,
+    parse_codes,
+    parse_number,
+    parse_text,
+    require_object,
+)
+from gradegate.scoring.vocabulary import MAX_AMOUNT
 
 FIELDS = (
     "kind",

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scoring.engine import CompiledRuleset, Condition
-from scoring.reviewer_input import ReviewRequest
-from scoring.reviewer_rules import ReviewerRules
+from gradegate.scoring.engine import CompiledRuleset, Condition
+from gradegate.scoring.reviewers.input import ReviewRequest
+from gradegate.scoring.reviewers.model import ReviewerRules
 
 
 def _any_flag(flags: list[str]) -> Condition:
