@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from gradegate.scoring.errors import RuleDefinitionError
-from gradegate.scoring.rulesets import RuleSets, load_rulesets
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+from gradegate.scoring import RuleDefinitionError, RuleSets, load_rulesets
 
 EXIT_OK, EXIT_FAILED, EXIT_REJECTED = 0, 1, 3
 

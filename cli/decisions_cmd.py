@@ -14,12 +14,18 @@ from pathlib import Path
 from typing import Annotated, Any, BinaryIO
 
 import typer
+
 from gradegate.cli.common import EXIT_OK, EXIT_REJECTED, RulesOption, err, fail, load_rules_or_exit
-from gradegate.scoring.errors import FieldIssue, InputError
-from gradegate.scoring.files import atomic_path
-from gradegate.scoring.jsonl import BatchCounts, Decide, run_lines
-from gradegate.scoring.resources import default_roster_path
-from gradegate.scoring.rulefile import RuleSetIdentity
+from gradegate.scoring import (
+    BatchCounts,
+    Decide,
+    FieldIssue,
+    InputError,
+    RuleSetIdentity,
+    atomic_path,
+    default_roster_path,
+    run_lines,
+)
 
 InputArg = Annotated[str, typer.Argument(help="JSON-lines file, one request per line; `-` reads stdin.")]
 OutputOption = Annotated[

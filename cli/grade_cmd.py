@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
 from gradegate.cli.common import EXIT_OK, EXIT_REJECTED, RulesOption, byte_progress, err, fail, load_rules_or_exit
-from gradegate.scoring.files import TableError, table_format
+from gradegate.scoring import TableError, table_format
 
 
 def grade(
@@ -32,7 +33,7 @@ def grade(
         fail(str(exc))
     errors = errors or output.with_name(output.stem + ".errors.csv")
     rulesets = load_rules_or_exit(rules)
-    from gradegate.scoring.grading.batch import GradingRun  # pandas and Arrow: only when grading
+    from gradegate.scoring import GradingRun  # pandas and Arrow: only when grading
 
     run = GradingRun(rulesets.grading, input)
     try:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.table import Table
+
 from gradegate.cli.common import err, fail, stdout_console
 from gradegate.service.roles import ROLE_HELP, ROLES
-from rich.table import Table
 
 if TYPE_CHECKING:
     from gradegate.service.keys import KeyStore
@@ -22,11 +23,12 @@ keys_app = typer.Typer(help="Create, list and revoke the HTTP service's API keys
 
 def _store() -> tuple[KeyStore, Settings]:
     # The database layer loads only when a key command runs: the rest of the CLI starts faster.
+    from pydantic import ValidationError
+    from sqlalchemy.exc import SQLAlchemyError
+
     from gradegate.service.db import make_engine
     from gradegate.service.keys import KeyStore
     from gradegate.service.settings import Settings
-    from pydantic import ValidationError
-    from sqlalchemy.exc import SQLAlchemyError
 
     try:
         settings = Settings()

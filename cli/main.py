@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+
 from gradegate.cli import decisions_cmd, grade_cmd, keys_cmd, report_cmd, rules_cmd, serve_cmd
 
 app = typer.Typer(

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from gradegate.cli.common import EXIT_OK, EXIT_REJECTED, RulesOption, err, fail, load_rules_or_exit
-from gradegate.scoring.files import TableError, table_format
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from gradegate.cli.common import EXIT_OK, EXIT_REJECTED, RulesOption, err, fail, load_rules_or_exit
+from gradegate.scoring import TableError, table_format
 
 # Below this many projects the report takes a second or two: no bar.
 PROGRESS_FROM = 20_000
@@ -43,7 +44,7 @@ def report(
     # pandas, openpyxl and the report modules load only when a report is made: `--help` stays quick.
     from gradegate.reports.build import build_report
     from gradegate.reports.outputs import write_report
-    from gradegate.scoring.tabular import read_table
+    from gradegate.scoring import read_table
 
     try:
         frame = read_table(input)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import typer
-from gradegate.cli.common import RulesOption, load_rules_or_exit, stdout_console
-from gradegate.scoring.resources import default_rules_dir
-from gradegate.scoring.vocabulary import GRADING_FIELDS, RISK_FACTORS, RISK_VALUES
 from rich.table import Table
+
+from gradegate.cli.common import RulesOption, load_rules_or_exit, stdout_console
+from gradegate.scoring import GRADING_FIELDS, RISK_FACTORS, RISK_VALUES, default_rules_dir
 
 rules_app = typer.Typer(help="Validate the rule files and list what they may use.", no_args_is_help=True)
 

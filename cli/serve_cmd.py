@@ -11,6 +11,7 @@ import os
 from typing import Annotated
 
 import typer
+
 from gradegate.cli.common import RulesOption, fail, load_rules_or_exit
 
 
@@ -22,11 +23,12 @@ def serve(
     access_log: Annotated[bool, typer.Option(help="uvicorn's per-request access log on stderr")] = True,
 ) -> None:
     """Run the HTTP service (API, decision log, web form at /)."""
+    from pydantic import ValidationError
+    from sqlalchemy.exc import SQLAlchemyError
+
     from gradegate.service.db import make_engine
     from gradegate.service.keys import KeyStore
     from gradegate.service.settings import Settings, UnsafeSettings
-    from pydantic import ValidationError
-    from sqlalchemy.exc import SQLAlchemyError
 
     if rules is not None:
         # Through the environment, so that every uvicorn worker reads the same folder.

@@ -12,10 +12,8 @@ from pathlib import Path
 from gradegate.reports.build import build_report
 from gradegate.reports.outputs import workbook_bytes
 from gradegate.reports.render_html import render_html
+from gradegate.scoring import FieldIssue, InputError, RuleSets, TableError, read_table, table_format
 from gradegate.scoring import errors as E
-from gradegate.scoring.errors import FieldIssue, InputError
-from gradegate.scoring.rulesets import RuleSets
-from gradegate.scoring.tabular import TableError, read_table, table_format
 
 MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",

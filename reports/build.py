@@ -12,15 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import pandas as pd
+
 from gradegate.reports import summaries, watch
 from gradegate.reports.catalog import TITLES
 from gradegate.reports.gate_status import gate_status
 from gradegate.reports.impact import Impact, compare
 from gradegate.reports.portfolio_input import ERROR_COLUMNS, parse_extras
-from gradegate.scoring.gates.ruleset import GateRuleSet
-from gradegate.scoring.grading.frame import grade_frame
-from gradegate.scoring.grading.ruleset import GradingRuleSet
-from gradegate.scoring.vocabulary import STAGES
+from gradegate.scoring import STAGES, GateRuleSet, GradingRuleSet, grade_frame
 
 # (phase, done, total): the CLI draws it as a progress bar.
 Progress = Callable[[str, int, int], None]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pandas as pd
+
 from gradegate.reports.summaries import BIN_WIDTH
 
 if TYPE_CHECKING:  # reports.build imports nothing from here; the annotation only

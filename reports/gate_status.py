@@ -15,11 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
 from gradegate.reports.portfolio_input import ERROR_COLUMNS, PortfolioExtras
-from gradegate.scoring.errors import InputError
-from gradegate.scoring.gates.model import STATUSES
-from gradegate.scoring.gates.ruleset import Blocking, GateCheckResult, GateRuleSet
-from gradegate.scoring.grading.ruleset import GradingRuleSet
+from gradegate.scoring import STATUSES, Blocking, GateCheckResult, GateRuleSet, GradingRuleSet, InputError
 
 Progress = Callable[[int, int], None]
 STATUS_LABELS = {"ready": "就绪", "blocked": "受阻", "done": "关口已全部通过"}

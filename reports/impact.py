@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from gradegate.scoring.grading.ruleset import GradingRuleSet
+
+from gradegate.scoring import GradingRuleSet
 
 DIRECTION_LABELS = {"up": "升为公司级", "down": "降为办事处级"}
 

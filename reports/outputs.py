@@ -14,15 +14,15 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
-from gradegate.reports.build import Report
-from gradegate.reports.catalog import CODE_COLUMNS, CSV_ONLY, TITLES, WORKBOOK_DROP, header
-from gradegate.reports.render_html import render_html
-from gradegate.scoring import files
-from gradegate.scoring.files import atomic_path
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from gradegate.reports.build import Report
+from gradegate.reports.catalog import CODE_COLUMNS, CSV_ONLY, TITLES, WORKBOOK_DROP, header
+from gradegate.reports.render_html import render_html
+from gradegate.scoring import EXCEL_MAX_ROWS, OutputError, atomic_path
 
 PARALLEL_FROM = 20_000  # projects; below this the whole write takes a second or two
 FORMAT_ROWS = 10_000  # sheets up to this many rows get number formats (amounts, percentages)
@@ -81,7 +81,7 @@ def write_report(report: Report, out_dir: Path) -> dict[str, Path]:
     if child is not None:
         child.join()
         if child.exitcode != 0:
-            raise RuntimeError(f"writing {written['xlsx']} failed (exit code {child.exitcode}); see the message above")
+            raise OutputError(f"writing {written['xlsx']} failed (exit code {child.exitcode}); see the message above")
     report.timings["write"] = time.perf_counter() - start
     return written
 
@@ -126,10 +126,10 @@ def _fill_workbook(report: Report) -> Workbook:
             cell.font, cell.fill = HEADER_FONT, HEADER_FILL
             heads.append(cell)
         sheet.append(heads)
-        overflow = len(frame) - (files.EXCEL_MAX_ROWS - 1)
+        overflow = len(frame) - (EXCEL_MAX_ROWS - 1)
         if overflow > 0:
             # A sheet cannot hold more; the CSV file has every row, and the sheet says so.
-            frame = frame.head(files.EXCEL_MAX_ROWS - 1)
+            frame = frame.head(EXCEL_MAX_ROWS - 1)
         values = frame.astype(object).where(frame.notna(), None)
         # A styled cell costs ~50 µs in openpyxl: per-project sheets of a large portfolio stay unformatted.
         formats = [(i, f) for i, c in enumerate(frame.columns) if (f := _number_format(c, frame[c]))]

@@ -18,11 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
+
+from gradegate.scoring import STATUSES, TRIM, EnumVocabulary, FieldIssue, GateRuleSet, norm_key
 from gradegate.scoring import errors as E
-from gradegate.scoring.errors import FieldIssue
-from gradegate.scoring.gates.model import STATUSES
-from gradegate.scoring.gates.ruleset import GateRuleSet
-from gradegate.scoring.values import TRIM, EnumVocabulary, norm_key
 
 FLAG_PREFIX, DELIV_PREFIX, PASSED = "flag_", "deliv_", "passed_gates"
 ERROR_COLUMNS = ["row", "project_id", "field", "value", "reason", "message"]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
 from gradegate.reports.build import Report
 from gradegate.reports.catalog import CODE_COLUMNS, TITLES, header
 from gradegate.reports.charts import Chart, report_charts

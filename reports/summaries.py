@@ -11,7 +11,8 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from gradegate.scoring.vocabulary import STAGES
+
+from gradegate.scoring import STAGES
 
 UNSET = "(未填)"  # a blank office, region or stage, shown rather than dropped
 BIN_WIDTH = 5

@@ -44,6 +44,8 @@ from typing import Any, Generic, Protocol, TypeVar
 import durable_rules_engine as _c
 import orjson
 
+from gradegate.scoring.errors import EngineError
+
 Condition = dict[str, Any]
 _MARK = "_r"
 _MAX_NUMBER = 1e15  # the C engine errors (202/204) from about 1e16 and on inf
@@ -59,14 +61,14 @@ class CompiledRuleset:
 
     def __init__(self, prefix: str, conditions: Mapping[str, Condition]):
         if not conditions:
-            raise ValueError("a ruleset needs at least one rule")
+            raise EngineError("a ruleset needs at least one rule")
         self.name = f"{prefix}_{os.getpid()}_{next(_names)}"
         self.rule_names = list(conditions)
         self._constants: dict[str, list[float]] = {}
         definition: dict[str, Any] = {}
         for rule_name, condition in conditions.items():
             if not _RULE_NAME.fullmatch(rule_name):
-                raise ValueError(f"rule name {rule_name!r}: use letters, digits and _ only")
+                raise EngineError(f"rule name {rule_name!r}: use letters, digits and _ only")
             _collect_constants(condition, self._constants)
             definition[rule_name] = {"all": [{"m": {"$and": [{_MARK: 1}, condition]}}]}
         self._lock = threading.Lock()
@@ -80,7 +82,7 @@ class CompiledRuleset:
         fired: list[str] = []
         with self._lock:
             if self._handle is None:
-                raise RuntimeError(f"ruleset {self.name} was closed")
+                raise EngineError(f"ruleset {self.name} was closed")
             handle = self._handle
             status, state = _c.assert_fact(handle, payload)
             try:
@@ -103,7 +105,7 @@ class CompiledRuleset:
         lo = below[-1] if below else value - 1
         hi = above[0] if above else value + 1
         if value in consts or abs(lo - hi) < 2 * _TINY:
-            raise ValueError(f"fact field {field!r}: {value!r} is too close to a rule constant to compare")
+            raise EngineError(f"fact field {field!r}: {value!r} is too close to a rule constant to compare")
         return (lo + hi) / 2
 
     def close(self) -> None:
@@ -138,7 +140,7 @@ class CompiledOnce(Generic[C]):
             with self._lock:
                 if self._closed:
                     # A retired rule set must refuse work, not quietly compile itself again.
-                    raise RuntimeError("this rule set was closed")
+                    raise EngineError("this rule set was closed")
                 if self._value is None:
                     self._value = self._build()
         return self._value
@@ -174,8 +176,8 @@ def _collect_constants(condition: Any, out: dict[str, list[float]]) -> None:
 
 def _check_value(key: str, value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise TypeError(f"fact field {key!r}: {type(value).__name__} is not allowed in a fact")
+        raise EngineError(f"fact field {key!r}: {type(value).__name__} is not allowed in a fact")
     if isinstance(value, float) and not (math.isfinite(value) and abs(value) < _MAX_NUMBER):
-        raise ValueError(f"fact field {key!r}: {value!r} is out of the engine's range")
+        raise EngineError(f"fact field {key!r}: {value!r} is out of the engine's range")
     if isinstance(value, int) and abs(value) >= _MAX_NUMBER:
-        raise ValueError(f"fact field {key!r}: {value!r} is out of the engine's range")
+        raise EngineError(f"fact field {key!r}: {value!r} is out of the engine's range")

@@ -3,8 +3,12 @@
     GradegateError
      ├── RuleDefinitionError   a rule file is wrong: the analyst must fix the file
      │     .issues: [RuleIssue(file, line, where, reason, message)]
-     └── InputError            a record is wrong: the caller must fix the data
-           .issues: [FieldIssue(field, value, reason, message, accepted)]
+     ├── InputError            a record is wrong: the caller must fix the data
+     │     .issues: [FieldIssue(field, value, reason, message, accepted)]
+     ├── TableError            a whole file handed to us cannot be read (format, encoding, header)
+     ├── OutputError           a file we write could not be written (disk, permissions, a failed writer)
+     ├── EngineError           the rules and the engine disagree: a bug, never the caller's fault
+     └── ServiceError          the HTTP service's own errors (gradegate.service.errors)
 
 Reason codes are stable, machine-facing strings (tests, API clients and the
 errors file rely on them); messages are for people and may be reworded.
@@ -76,6 +80,19 @@ class InputError(GradegateError):
     def __init__(self, issues: Sequence[FieldIssue]):
         self.issues = list(issues)
         super().__init__("; ".join(str(i) for i in self.issues))
+
+
+class TableError(GradegateError):
+    """A file handed to us cannot be read as a table: unknown type, not UTF-8, no header, duplicate columns."""
+
+
+class OutputError(GradegateError):
+    """A file we write could not be written; the previous file, if any, is left intact."""
+
+
+class EngineError(GradegateError):
+    """An invariant between a rule set and the engine broke (no rule fired, a closed rule set was used,
+    a fact the parsers should have refused). Logged and answered as an internal error."""
 
 
 def show_value(value: Any) -> str:

@@ -9,16 +9,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from gradegate.scoring.errors import GradegateError
+from gradegate.scoring.errors import TableError
 
 EXCEL_MAX_ROWS = 1_048_575  # data rows of one sheet: Excel's 1,048,576 less the header
 CSV_SUFFIXES = {".csv", ".txt"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
-
-
-class TableError(GradegateError):
-    """The file as a whole cannot be used (unreadable, unknown format, not a table)."""
 
 
 def table_format(path: Path) -> str:

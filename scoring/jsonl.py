@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
+from pydantic import BaseModel
+
 from gradegate.scoring import errors as E
 from gradegate.scoring.errors import FieldIssue, InputError
-from pydantic import BaseModel
 
 Decide = Callable[[dict[str, Any]], BaseModel]
 

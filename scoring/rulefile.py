@@ -7,7 +7,6 @@ so analysts get the same kind of message whichever file they broke.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,9 +14,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from gradegate.scoring.errors import RuleDefinitionError, RuleIssue
-from gradegate.scoring.values import norm_key
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from gradegate.scoring.errors import RuleDefinitionError, RuleIssue
+from gradegate.scoring.identity import RuleSetIdentity, content_hash
+from gradegate.scoring.values import norm_key
 
 Loc = tuple[str | int, ...]
 M = TypeVar("M", bound="RuleFileHeader")
@@ -46,30 +47,6 @@ class Problem:
     message: str
 
 
-@dataclass(frozen=True)
-class RuleSetIdentity:
-    kind: str
-    name: str
-    version: str
-    hash: str
-    path: str
-    loaded_at: datetime
-
-    @property
-    def short_hash(self) -> str:
-        return self.hash.removeprefix("sha256:")[:12]
-
-    def to_dict(self) -> dict[str, str]:
-        return {
-            "kind": self.kind,
-            "name": self.name,
-            "version": self.version,
-            "hash": self.hash,
-            "path": self.path,
-            "loaded_at": self.loaded_at.isoformat(),
-        }
-
-
 def label_clashes(labels: dict[str, str], loc: Loc) -> list[Problem]:
     """Input accepts codes and Chinese labels alike, so no label may read as another code."""
     seen: dict[str, str] = {}
@@ -80,10 +57,6 @@ def label_clashes(labels: dict[str, str], loc: Loc) -> list[Problem]:
                 out.append(Problem((*loc, code), "ambiguous_label", f"{label!r} reads as {seen[key]!r} too"))
             seen[key] = code
     return out
-
-
-def content_hash(data: bytes) -> str:
-    return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 def _line_map(node: yaml.Node, path: Loc, out: dict[Loc, int], dups: list[tuple[Loc, int]]) -> None:
@@ -139,12 +112,14 @@ def load_rule_file(
     path: Path,
     kind: str,
     model: type[M],
+    checks: Callable[[M], Iterable[Problem]] | None = None,
     describe: Callable[[Loc], str] | None = None,
 ) -> tuple[M, RuleSetIdentity]:
     """Load, validate and identify one rule file; raise RuleDefinitionError with every issue found.
 
-    `model` may define `problems() -> list[Problem]` for checks beyond the schema
-    (bands that overlap, cycles, unknown references...).
+    `checks` finds what the schema cannot (bands that overlap, cycles, unknown
+    references...); each decision kind passes its own, so this kernel module
+    depends on none of them.
     """
     file = str(path)
     try:
@@ -180,10 +155,8 @@ def load_rule_file(
     except ValidationError as exc:
         issues.extend(_pydantic_issues(exc, file, lines, describe))
         raise RuleDefinitionError(issues) from None
-    checker = getattr(rules, "problems", None)
-    if checker is not None:
-        for p in checker():
-            issues.append(RuleIssue(file, _line_for(p.loc, lines), describe_loc(p.loc, describe), p.reason, p.message))
+    for p in checks(rules) if checks is not None else ():
+        issues.append(RuleIssue(file, _line_for(p.loc, lines), describe_loc(p.loc, describe), p.reason, p.message))
     if issues:
         raise RuleDefinitionError(issues)
     identity = RuleSetIdentity(

@@ -15,9 +15,9 @@ from typing import TypeVar
 from gradegate.scoring.errors import RuleDefinitionError, RuleIssue
 from gradegate.scoring.gates.ruleset import GATES_FILE, GateRuleSet
 from gradegate.scoring.grading.ruleset import GRADING_FILE, GradingRuleSet
+from gradegate.scoring.identity import RuleSetIdentity
 from gradegate.scoring.resources import default_rules_dir
 from gradegate.scoring.reviewers.ruleset import REVIEWERS_FILE, ReviewerRuleSet
-from gradegate.scoring.rulefile import RuleSetIdentity
 
 T = TypeVar("T")
 

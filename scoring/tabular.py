@@ -18,7 +18,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
-from gradegate.scoring.files import TableError, atomic_path, table_format
+
+from gradegate.scoring.errors import TableError
+from gradegate.scoring.files import atomic_path, table_format
 
 NESTED = {
     "risk": ("risk_", ("scope", "legal", "cost", "contract_terms", "supplier")),

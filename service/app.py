@@ -19,13 +19,14 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import SQLAlchemyError
+
 from gradegate.service import problems, routes_admin, routes_decide, routes_grade, routes_reports, web_form
 from gradegate.service.auth import document_security
 from gradegate.service.limits import BodyLimit
 from gradegate.service.problems import Problem, problem_response
 from gradegate.service.runtime import Service
 from gradegate.service.settings import Settings
-from sqlalchemy.exc import SQLAlchemyError
 
 log = logging.getLogger("gradegate.service")
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+
 from gradegate.service.problems import Problem
 
 # Which roles each kind of route admits (README: "Auth roles").

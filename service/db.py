@@ -8,9 +8,10 @@ is how the PostgreSQL tests keep each run apart.
 from __future__ import annotations
 
 import orjson
-from gradegate.service.settings import Settings
 from sqlalchemy import JSON, Column, DateTime, Engine, MetaData, String, Table, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
+
+from gradegate.service.settings import Settings
 
 metadata = MetaData()
 Json = JSON().with_variant(JSONB(), "postgresql")

@@ -20,12 +20,13 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from gradegate.scoring.grading.result import RulesetRef
-from gradegate.service.db import decisions
-from gradegate.service.problems import Problem
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import SQLAlchemyError
+
+from gradegate.scoring import RulesetRef
+from gradegate.service.db import decisions
+from gradegate.service.problems import Problem
 
 log = logging.getLogger("gradegate.service")
 

@@ -8,13 +8,14 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import Depends, Request
+from pydantic import BaseModel
+
+from gradegate.scoring import RuleSets
 from gradegate.scoring import errors as E
-from gradegate.scoring.rulesets import RuleSets
 from gradegate.service.auth import DECIDE, GRADE, Caller, authenticate
 from gradegate.service.decision_log import DecisionLog
 from gradegate.service.problems import Problem
 from gradegate.service.runtime import Service
-from pydantic import BaseModel
 
 # All `async def`: FastAPI would run plain `def` dependencies in its thread pool,
 # a thread hop per dependency per request for work that takes microseconds.

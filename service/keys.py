@@ -14,9 +14,10 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import Engine, func, insert, select, update
+
 from gradegate.service.db import api_keys
 from gradegate.service.roles import ROLE_HELP, ROLES, Role  # noqa: F401  (the key store's vocabulary)
-from sqlalchemy import Engine, func, insert, select, update
 
 
 class UnknownRole(ValueError):

@@ -7,9 +7,10 @@ buffer more than `max_body_bytes`.
 
 from __future__ import annotations
 
-from gradegate.service.problems import Problem, problem_response
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gradegate.service.problems import Problem, problem_response
 
 
 def too_large(limit: int, given: int | None) -> Problem:

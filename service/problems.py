@@ -16,10 +16,11 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from gradegate.scoring import errors as E
-from gradegate.scoring.errors import FieldIssue, InputError, RuleDefinitionError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gradegate.scoring import FieldIssue, InputError, RuleDefinitionError
+from gradegate.scoring import errors as E
 
 log = logging.getLogger("gradegate.service")
 MEDIA_TYPE = "application/problem+json"

@@ -7,9 +7,8 @@ from typing import Any
 
 from fastapi import APIRouter, Body
 from fastapi.responses import Response
-from gradegate.scoring.errors import InputError
-from gradegate.scoring.reviewers.roster import Roster
-from gradegate.scoring.reviewers.ruleset import ReviewerRuleSet
+
+from gradegate.scoring import InputError, ReviewerRuleSet, Roster
 from gradegate.service.deps import DecideContext
 from gradegate.service.problems import Problem
 from gradegate.service.routes_grade import json_response

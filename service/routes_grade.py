@@ -8,10 +8,10 @@ import orjson
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+
+from gradegate.scoring import FieldIssue, GradingRuleSet, InputError
 from gradegate.scoring import errors as E
-from gradegate.scoring.errors import FieldIssue, InputError
-from gradegate.scoring.grading.ruleset import GradingRuleSet
-from gradegate.scoring.grading.whatif import what_if as compute_what_if
+from gradegate.scoring import what_if as compute_what_if
 from gradegate.service.auth import GRADE, authenticate
 from gradegate.service.deps import GradeContext, json_body_doc, read_json_object
 from gradegate.service.problems import Problem

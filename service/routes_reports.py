@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+
 from gradegate.service.auth import ReaderDep
 from gradegate.service.deps import RulesDep
 from gradegate.service.problems import Problem

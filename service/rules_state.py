@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from gradegate.scoring.errors import RuleDefinitionError
-from gradegate.scoring.rulesets import RuleSets, load_rulesets
+from gradegate.scoring import RuleDefinitionError, RuleSets, load_rulesets
 
 log = logging.getLogger("gradegate.service")
 

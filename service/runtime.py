@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Engine
+
 from gradegate.service.db import make_engine
 from gradegate.service.decision_log import DecisionLog
 from gradegate.service.keys import KeyStore
 from gradegate.service.rules_state import RulesState
 from gradegate.service.settings import Settings
-from sqlalchemy import Engine
 
 
 @dataclass

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from gradegate.scoring.grading.result import GradingResult, RulesetRef
-from gradegate.scoring.grading.whatif import WhatIf
-from gradegate.scoring.vocabulary import GRADING_FIELDS, RISK_FACTORS
 from pydantic import BaseModel, ConfigDict, Field
+
+from gradegate.scoring import GRADING_FIELDS, RISK_FACTORS, GradingResult, RulesetRef, WhatIf
 
 
 def _enum(name: str) -> Any:

@@ -10,9 +10,10 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from gradegate.scoring.resources import default_roster_path, default_rules_dir
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from gradegate.scoring import default_roster_path, default_rules_dir
 
 
 class UnsafeSettings(Exception):

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from types import TracebackType
 
 import uvicorn
+
 from gradegate.service.app import create_app
 from gradegate.service.db import make_engine
 from gradegate.service.keys import ROLES, KeyStore

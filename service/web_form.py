@@ -13,11 +13,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+
 from gradegate.reports.templating import environment
-from gradegate.scoring.errors import InputError
-from gradegate.scoring.grading.model import GradingRules
-from gradegate.scoring.grading.whatif import what_if
-from gradegate.scoring.vocabulary import RISK_FACTORS
+from gradegate.scoring import RISK_FACTORS, GradingRules, InputError, what_if
 from gradegate.service.problems import Problem
 
 router = APIRouter(include_in_schema=False)

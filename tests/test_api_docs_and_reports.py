@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from gradegate.service.settings import Settings
-from gradegate.service.testing import LiveServer, auth
 from openpyxl import load_workbook
 
+from gradegate.service.settings import Settings
+from gradegate.service.testing import LiveServer, auth
 from tests.helpers import DATA
 
 

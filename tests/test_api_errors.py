@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+
 from gradegate.service.settings import Settings
 from gradegate.service.testing import LiveServer, auth
-
 from tests.test_auth_matrix import PROJECT
 
 ISSUE_KEYS = {"field", "value", "reason", "message", "accepted"}

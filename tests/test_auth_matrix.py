@@ -8,10 +8,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from gradegate.service.keys import ROLES
 from gradegate.service.settings import Settings
 from gradegate.service.testing import LiveServer, auth
-
 from tests.helpers import CASES, DATA
 
 PROJECT = {

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from gradegate.service.settings import Settings
-from gradegate.service.testing import LiveServer, auth
 from sqlalchemy import create_engine, text
 
+from gradegate.service.settings import Settings
+from gradegate.service.testing import LiveServer, auth
 from tests.helpers import CASES
 from tests.test_auth_matrix import PROJECT
 

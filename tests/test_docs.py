@@ -7,12 +7,12 @@ import typing
 
 import pytest
 import typer.main
+from pydantic import BaseModel
+
 from gradegate.cli.main import app
 from gradegate.scoring.gates.model import GateRules
 from gradegate.scoring.grading.model import GradingRules
 from gradegate.scoring.reviewers.model import ReviewerRules
-from pydantic import BaseModel
-
 from tests.helpers import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
 from gradegate.scoring.errors import InputError
 from gradegate.scoring.gates.ruleset import GateRuleSet
 from gradegate.scoring.grading.ruleset import GradingRuleSet
-
 from tests.helpers import RULES
 
 GRADING_COMPANY = {

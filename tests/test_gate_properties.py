@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from gradegate.scoring.gates.model import STATUS_RANK, STATUSES
-from gradegate.scoring.gates.ruleset import GateRuleSet
-from gradegate.scoring.grading.ruleset import GradingRuleSet
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gradegate.scoring.gates.model import STATUS_RANK, STATUSES
+from gradegate.scoring.gates.ruleset import GateRuleSet
+from gradegate.scoring.grading.ruleset import GradingRuleSet
 from tests.helpers import RULES
 
 GATES = GateRuleSet.load(RULES / "gates.yaml")

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+
 from gradegate.scoring.errors import RuleDefinitionError
 from gradegate.scoring.gates.ruleset import GateRuleSet
-
 from tests.helpers import RULES, run_cli
 
 ORIGINAL = (RULES / "gates.yaml").read_text(encoding="utf-8")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from gradegate.scoring.files import atomic_path
 
+from gradegate.scoring.files import atomic_path
 from tests.helpers import CASES, DATA, run_cli
 
 

@@ -9,6 +9,7 @@ import itertools
 
 import pandas as pd
 import pytest
+
 from gradegate.scoring.grading.frame import grade_frame
 from gradegate.scoring.rulesets import load_rulesets
 

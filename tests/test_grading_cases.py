@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from gradegate.scoring.rulesets import load_rulesets
 from gradegate.scoring.tabular import flatten, read_table
-
 from tests.helpers import run_cli
 
 

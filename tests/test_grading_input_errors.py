@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from gradegate.scoring.errors import InputError
 from gradegate.scoring.grading.frame import grade_frame
 from gradegate.scoring.rulesets import load_rulesets
-
 from tests.test_grading_bands import BASE
 
 GRADING = load_rulesets().grading

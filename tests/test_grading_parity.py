@@ -8,13 +8,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from gradegate.scoring.errors import InputError
 from gradegate.scoring.grading.frame import grade_frame
 from gradegate.scoring.grading.ruleset import GradingRuleSet
 from gradegate.scoring.rulesets import load_rulesets
 from gradegate.scoring.vocabulary import GRADING_FIELDS, RISK_FACTORS, RISK_VALUES
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 RULES = load_rulesets().grading
 AMOUNT_EDGES = [0, 500_000, 1_000_000, 3_000_000, 5_000_000, 10_000_000, 20_000_000, 50_000_000]

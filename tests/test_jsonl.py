@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gradegate.scoring.errors import FieldIssue, InputError
-from gradegate.scoring.jsonl import BatchCounts, run_lines
 from pydantic import BaseModel
 
+from gradegate.scoring.errors import FieldIssue, InputError
+from gradegate.scoring.jsonl import BatchCounts, run_lines
 from tests.helpers import run_cli
 
 

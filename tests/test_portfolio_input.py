@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
 from gradegate.reports.portfolio_input import FALSE, TRUE, parse_extras
 from gradegate.scoring.gates.ruleset import GateRuleSet
 from gradegate.scoring.rulesets import load_rulesets
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,11 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
+
 from gradegate.scoring.rulefile import content_hash
 from gradegate.service.settings import Settings
 from gradegate.service.testing import LiveServer, auth
-
 from tests.test_auth_matrix import PROJECT
 
 ORIGINAL_BAND = "{from: 0, below: 1000000, points: 5}"
@@ -130,6 +131,7 @@ def test_requests_during_reloads_each_see_one_complete_rule_set(tmp_path: Path, 
 
 
 def test_old_rules_are_closed_only_after_their_last_request(rules_copy: Path) -> None:
+    from gradegate.scoring import EngineError
     from gradegate.service.rules_state import RulesState
 
     state = RulesState(rules_copy)
@@ -138,12 +140,8 @@ def test_old_rules_are_closed_only_after_their_last_request(rules_copy: Path) ->
             assert state.reload().changed
             assert state.current is not old
             assert old.grading.grade(small_project(1)).total_score > 0  # still open for its request
-        try:
+        with pytest.raises(EngineError, match="closed"):
             old.grading.grade(small_project(2))
-        except RuntimeError as exc:
-            assert "closed" in str(exc)
-        else:
-            raise AssertionError("the retired rule set was not closed after its last request")
         assert state.current.grading.grade(small_project(3)).total_score > 0
     finally:
         state.close()

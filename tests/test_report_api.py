@@ -7,10 +7,10 @@ import io
 import openpyxl
 import pandas as pd
 import pytest
+
 from gradegate.reports.api import render_report
 from gradegate.scoring.errors import InputError
 from gradegate.scoring.rulesets import RuleSets, load_rulesets
-
 from tests.helpers import DATA
 
 SAMPLE = DATA / "sample_portfolio.csv"

@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+
 from gradegate.reports.portfolio_input import parse_extras
 from gradegate.scoring.rulesets import load_rulesets
-
 from tests.helpers import DATA, run_cli
 
 SAMPLE = DATA / "sample_portfolio.csv"

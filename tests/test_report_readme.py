@@ -6,7 +6,6 @@ import re
 
 from gradegate.reports.catalog import TITLES
 from gradegate.scoring.rulesets import load_rulesets
-
 from tests.helpers import ROOT
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from gradegate.reports import summaries, watch
-from gradegate.reports.summaries import UNSET
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from gradegate.reports import summaries, watch
+from gradegate.reports.summaries import UNSET
 
 LABELS = {"company": "公司级", "office": "办事处级"}
 project = st.fixed_dictionaries(

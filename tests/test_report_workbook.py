@@ -9,6 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from gradegate.scoring import OutputError
 from tests.helpers import DATA, run_cli
 
 SAMPLE = DATA / "sample_portfolio.csv"
@@ -120,7 +121,7 @@ def test_workbook_written_by_a_child_process(tmp_path: Path, monkeypatch: pytest
         raise OSError("disk full (test)")
 
     monkeypatch.setattr(outputs, "write_workbook", broken)
-    with pytest.raises(RuntimeError, match=r"report\.xlsx failed"):
+    with pytest.raises(OutputError, match=r"report\.xlsx failed"):
         outputs.write_report(built, tmp_path / "b")
     assert not (tmp_path / "b" / "report.xlsx").exists()
 
@@ -131,11 +132,10 @@ def test_a_table_longer_than_a_sheet_is_cut_with_a_pointer_to_its_csv(
     """Excel holds 1,048,575 data rows; lowered here to 50 so that a small portfolio shows the rule."""
     from gradegate.reports import outputs
     from gradegate.reports.build import build_report
-    from gradegate.scoring import files
     from gradegate.scoring.rulesets import load_rulesets
     from gradegate.scoring.tabular import read_table
 
-    monkeypatch.setattr(files, "EXCEL_MAX_ROWS", 51)
+    monkeypatch.setattr(outputs, "EXCEL_MAX_ROWS", 51)
     rules = load_rulesets()
     built = build_report(read_table(SAMPLE).head(120), rules.grading, rules.gates)
     target = tmp_path / "report.xlsx"

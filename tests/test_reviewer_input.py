@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
 from gradegate.scoring.errors import InputError
 from gradegate.scoring.reviewers.roster import Roster
 from gradegate.scoring.reviewers.ruleset import ReviewerRuleSet
-
 from tests.helpers import RULES
 
 CONTRACT = {"kind": "contract", "id": "C1", "amount_rmb": 100000, "clauses": ["product_list"], "submitter": "E9"}

@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from gradegate.scoring.reviewers.roster import Roster
-from gradegate.scoring.reviewers.ruleset import ReviewerRuleSet
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gradegate.scoring.reviewers.roster import Roster
+from gradegate.scoring.reviewers.ruleset import ReviewerRuleSet
 from tests.helpers import RULES
 
 REVIEWERS = ReviewerRuleSet.load(RULES / "reviewers.yaml")

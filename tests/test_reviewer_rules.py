@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from gradegate.scoring.errors import RuleDefinitionError
 from gradegate.scoring.reviewers.ruleset import ReviewerRuleSet
-
 from tests.helpers import RULES, run_cli
 
 ORIGINAL = (RULES / "reviewers.yaml").read_text(encoding="utf-8")

@@ -8,19 +8,21 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from gradegate.scoring.errors import InputError
 from gradegate.scoring.reviewers.model import ReviewerRules
-from gradegate.scoring.reviewers.roster import COLUMNS, Roster
+from gradegate.scoring.reviewers.roster import ROSTER_COLUMNS, Roster
 from gradegate.scoring.rulefile import load_rule_file
-
 from tests.helpers import DATA, RULES, run_cli
 
 GOOD = (
     "E1,张伟,sales_mgmt_signatory;finance_signatory,*,*,true,0\n"
     "E2,李娜,legal_signatory,华北地区部;华东地区部,宽带,FALSE,3\n"
 )
-HEADER = ",".join(COLUMNS) + "\n"
-ROLES = list(load_rule_file(RULES / "reviewers.yaml", "reviewers", ReviewerRules)[0].roles)
+HEADER = ",".join(ROSTER_COLUMNS) + "\n"
+ROLES = list(
+    load_rule_file(RULES / "reviewers.yaml", "reviewers", ReviewerRules, checks=ReviewerRules.problems)[0].roles
+)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -103,7 +105,7 @@ def test_sample_roster_is_what_the_generator_writes(tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(DATA / "make_experts.py"), str(target)], check=True)
     assert target.read_bytes() == (DATA / "experts.csv").read_bytes()
     header = next(csv.reader(target.read_text(encoding="utf-8").splitlines()))
-    assert tuple(header) == COLUMNS
+    assert tuple(header) == ROSTER_COLUMNS
 
 
 def test_cli_refuses_a_malformed_roster(tmp_path: Path, cases_dir: Path) -> None:

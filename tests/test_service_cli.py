@@ -13,8 +13,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from gradegate.scoring.rulefile import content_hash
 
+from gradegate.scoring.rulefile import content_hash
 from tests.helpers import ROOT, run_cli
 from tests.test_auth_matrix import PROJECT
 

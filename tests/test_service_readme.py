@@ -7,7 +7,6 @@ import re
 from gradegate.service.app import create_app
 from gradegate.service.keys import ROLES
 from gradegate.service.settings import Settings
-
 from tests.helpers import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

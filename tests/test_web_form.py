@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from gradegate.service.settings import Settings
 from gradegate.service.testing import LiveServer, auth
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 import graphlib
 from typing import Annotated
 
+from pydantic import Field, model_validator
+
 from gradegate.scoring.rulefile import Loc, Problem, RuleFileHeader, RuleModel
 from gradegate.scoring.values import norm_key
 from gradegate.scoring.vocabulary import LEVELS, STAGES
-from pydantic import Field, model_validator
 
 Label = Annotated[str, Field(min_length=1, max_length=80)]
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]

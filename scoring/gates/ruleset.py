@@ -13,55 +13,14 @@ from gradegate.scoring.errors import FieldIssue, InputError
 from gradegate.scoring.gates.engine import GateEngine
 from gradegate.scoring.gates.input import GateRequest, GateRequestParser
 from gradegate.scoring.gates.model import STATUSES, GateRules, When
-from gradegate.scoring.grading.result import RulesetRef
+from gradegate.scoring.gates.result import Blocking, GateCheckResult, GateWarning
 from gradegate.scoring.grading.ruleset import GradingRuleSet
-from gradegate.scoring.rulefile import RuleSetIdentity, load_rule_file
+from gradegate.scoring.identity import RuleSetIdentity, RulesetRef
+from gradegate.scoring.rulefile import load_rule_file
 from gradegate.scoring.vocabulary import STAGES
-from pydantic import BaseModel, Field
 
 GATES_FILE = "gates.yaml"
 STATUS_CODES = list(STATUSES)
-
-
-class Blocking(BaseModel):
-    """One unmet condition: a prerequisite gate not passed, or a deliverable below its required status."""
-
-    kind: str = Field(description="prerequisite or deliverable")
-    code: str = Field(description="the gate or deliverable code")
-    label: str
-    reason: str = Field(description="prerequisite_not_passed, missing or below_required_status")
-    status: str | None = None
-    status_label: str | None = None
-    required_status: str | None = None
-    owner_role: str | None = Field(default=None, description="who must act")
-    owner_role_label: str | None = None
-
-
-class GateWarning(BaseModel):
-    field: str
-    value: Any = None
-    reason: str
-    message: str
-
-
-class GateCheckResult(BaseModel):
-    project_id: str
-    gate: str
-    gate_label: str
-    stage: str
-    stage_label: str
-    applicable: bool
-    ready: bool
-    level: str | None = Field(description="the level used: given, or graded from `grading`")
-    level_label: str | None
-    decision_authority: str | None = Field(description="who decides; null when the gate does not apply")
-    decision_authority_label: str | None
-    escalated_by: list[str] = Field(description="the flags that raised the decision to a higher authority")
-    blocking: list[Blocking]
-    satisfied: int = Field(description="conditions met (prerequisites and applicable deliverables)")
-    applicable_items: int = Field(description="conditions checked: prerequisites and applicable deliverables")
-    warnings: list[GateWarning]
-    ruleset: RulesetRef
 
 
 def holds(when: When | None, flags: Mapping[str, bool]) -> bool:
@@ -82,7 +41,7 @@ class GateRuleSet:
 
     @classmethod
     def load(cls, path: Path) -> GateRuleSet:
-        rules, identity = load_rule_file(path, "gates", GateRules)
+        rules, identity = load_rule_file(path, "gates", GateRules, checks=GateRules.problems)
         return cls(rules, identity)
 
     @property

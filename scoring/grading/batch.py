@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+
 from gradegate.scoring import errors as E
+from gradegate.scoring.errors import TableError
 from gradegate.scoring.files import EXCEL_MAX_ROWS
 from gradegate.scoring.grading.frame import ERROR_COLUMNS, BatchGrades, grade_frame, grade_records
 from gradegate.scoring.grading.ruleset import GradingRuleSet
 from gradegate.scoring.tabular import (
     CsvChunkWriter,
-    TableError,
     atomic_path,
     iter_csv_chunks,
     read_jsonl,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from gradegate.scoring.engine import CompiledRuleset, Condition
+from gradegate.scoring.errors import EngineError
 from gradegate.scoring.grading.input import Project
 from gradegate.scoring.grading.model import Band, CountCondition, GradingRules
 from gradegate.scoring.vocabulary import GRADING_FIELDS, RISK_VALUES
@@ -97,12 +98,12 @@ class DurableGrader:
             kind, rest = tail[0], tail[1:]
             key: int | str = rest[1:] if kind == "v" else int(rest)
             if i in found:
-                raise RuntimeError(f"criterion {self.rules.criteria[i].code}: two rules fired ({name})")
+                raise EngineError(f"criterion {self.rules.criteria[i].code}: two rules fired ({name})")
             found[i] = (i, key)
         missing = [self.rules.criteria[i].code for i in range(len(self.rules.criteria)) if i not in found]
         if missing:
             # Validated input and validated bands always match; this is engine drift, not bad input.
-            raise RuntimeError(f"no rule fired for criteria {missing} on project {project.project_id!r}")
+            raise EngineError(f"no rule fired for criteria {missing} on project {project.project_id!r}")
         return found
 
     def close(self) -> None:

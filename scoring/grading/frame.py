@@ -13,8 +13,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
 from gradegate.scoring import errors as E
-from gradegate.scoring.errors import FieldIssue, InputError
+from gradegate.scoring.errors import EngineError, FieldIssue, InputError
 from gradegate.scoring.grading.input import OVERRIDE_PARTS, Project
 from gradegate.scoring.grading.model import Band, Criterion, GradingRules
 from gradegate.scoring.grading.parse_frame import ParsedFrame, parse_frame
@@ -62,7 +63,7 @@ def score_columns(cols: Mapping[str, Any], rules: GradingRules, n: int) -> dict[
     for c in rules.criteria:
         idx = _criterion_index(c, cols, n)
         if (idx < 0).any():
-            raise RuntimeError(f"criterion {c.code}: {int((idx < 0).sum())} rows matched no band (engine drift)")
+            raise EngineError(f"criterion {c.code}: {int((idx < 0).sum())} rows matched no band (engine drift)")
         points = np.array(_points_table(c), dtype=np.int64)[idx]
         out[f"points_{c.code}"] = points
         if c.levels:

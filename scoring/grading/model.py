@@ -9,10 +9,11 @@ import math
 from dataclasses import dataclass
 from typing import Annotated
 
-from gradegate.scoring.engine import MIN_CONSTANT
-from gradegate.scoring.rulefile import Problem, RuleFileHeader, RuleModel
-from gradegate.scoring.vocabulary import RISK_FACTORS
 from pydantic import Field, NonNegativeInt, model_validator
+
+from gradegate.scoring.engine import MIN_CONSTANT
+from gradegate.scoring.rulefile import RuleFileHeader, RuleModel
+from gradegate.scoring.vocabulary import RISK_FACTORS
 
 Number = Annotated[float, Field(allow_inf_nan=False)]
 Label = Annotated[str, Field(min_length=1, max_length=60)]
@@ -164,9 +165,3 @@ class GradingRules(RuleFileHeader):
 
     def criterion_for(self, field: str) -> Criterion | None:
         return next((c for c in self.criteria if c.field == field), None)
-
-    def problems(self) -> list[Problem]:
-        # The checks beyond the schema have their own module, which imports this one.
-        from gradegate.scoring.grading.checks import grading_problems
-
-        return grading_problems(self)

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
 from gradegate.scoring.errors import FieldIssue
 from gradegate.scoring.grading.input import OVERRIDE_PARTS, PROJECT_ID_MAX, ProjectParser
 from gradegate.scoring.values import NUMBER_PATTERN, TRIM, EnumVocabulary, is_blank, parse_number, parse_text

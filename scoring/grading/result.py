@@ -4,22 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from gradegate.scoring.rulefile import RuleSetIdentity
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-
-class RulesetRef(BaseModel):
-    """The exact rules a decision came from."""
-
-    model_config = ConfigDict(frozen=True)
-
-    name: str
-    version: str
-    hash: str = Field(description="sha256 of the rule file's bytes")
-
-    @classmethod
-    def of(cls, identity: RuleSetIdentity) -> RulesetRef:
-        return cls(name=identity.name, version=identity.version, hash=identity.hash)
+from gradegate.scoring.identity import RulesetRef
 
 
 class CriterionScore(BaseModel):

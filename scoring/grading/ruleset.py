@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from gradegate.scoring.engine import CompiledOnce
+from gradegate.scoring.grading.checks import grading_problems
 from gradegate.scoring.grading.engine import DurableGrader, Match
 from gradegate.scoring.grading.input import Project, ProjectParser
 from gradegate.scoring.grading.model import Criterion, GradingRules
-from gradegate.scoring.grading.result import CriterionScore, GradingResult, OverrideOut, RulesetRef
-from gradegate.scoring.rulefile import RuleSetIdentity, load_rule_file
+from gradegate.scoring.grading.result import CriterionScore, GradingResult, OverrideOut
+from gradegate.scoring.identity import RuleSetIdentity, RulesetRef
+from gradegate.scoring.rulefile import load_rule_file
 
 GRADING_FILE = "grading.yaml"
 
@@ -53,7 +55,7 @@ class GradingRuleSet:
 
     @classmethod
     def load(cls, path: Path) -> GradingRuleSet:
-        rules, identity = load_rule_file(path, "grading", GradingRules)
+        rules, identity = load_rule_file(path, "grading", GradingRules, checks=grading_problems)
         return cls(rules, identity)
 
     @property

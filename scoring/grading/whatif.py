@@ -15,10 +15,11 @@ import itertools
 import math
 from typing import Any
 
+from pydantic import BaseModel, Field
+
 from gradegate.scoring.grading.model import Band, Criterion, GradingRules, format_number
 from gradegate.scoring.grading.result import GradingResult
 from gradegate.scoring.vocabulary import GRADING_FIELDS, RISK_FACTORS, RISK_VALUES
-from pydantic import BaseModel, Field
 
 STEP = 1.0  # the smallest move of a number: one RMB, one product line
 

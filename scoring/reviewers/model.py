@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from pydantic import Field, NonNegativeFloat, model_validator
+
 from gradegate.scoring.engine import MIN_CONSTANT
 from gradegate.scoring.rulefile import Loc, Problem, RuleFileHeader, RuleModel, label_clashes
-from pydantic import Field, NonNegativeFloat, model_validator
 
 Label = Annotated[str, Field(min_length=1, max_length=80)]
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]

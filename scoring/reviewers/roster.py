@@ -18,7 +18,7 @@ from gradegate.scoring import errors as E
 from gradegate.scoring.errors import FieldIssue, InputError
 from gradegate.scoring.values import TRIM, is_blank, parse_number, parse_text
 
-COLUMNS = ("expert_id", "name", "roles", "regions", "product_lines", "available", "current_load")
+ROSTER_COLUMNS = ("expert_id", "name", "roles", "regions", "product_lines", "available", "current_load")
 ALL = "*"
 _TRUE = {"true", "yes", "1", "是"}
 _FALSE = {"false", "no", "0", "否"}
@@ -62,11 +62,13 @@ class Roster:
             with path.open(encoding="utf-8-sig", newline="") as f:
                 reader = csv.DictReader(f)
                 header = [h.strip(TRIM) for h in reader.fieldnames or []]
-                missing = [c for c in COLUMNS if c not in header]
+                missing = [c for c in ROSTER_COLUMNS if c not in header]
                 if missing:
                     raise InputError(
                         [
-                            FieldIssue(c, None, E.MISSING, f"{path.name}: column {c!r} is missing", ", ".join(COLUMNS))
+                            FieldIssue(
+                                c, None, E.MISSING, f"{path.name}: column {c!r} is missing", ", ".join(ROSTER_COLUMNS)
+                            )
                             for c in missing
                         ]
                     )

@@ -18,53 +18,16 @@ from typing import Any
 from gradegate.scoring import errors as E
 from gradegate.scoring.engine import CompiledOnce
 from gradegate.scoring.errors import FieldIssue, InputError
-from gradegate.scoring.grading.result import RulesetRef
+from gradegate.scoring.identity import RuleSetIdentity, RulesetRef
 from gradegate.scoring.reviewers.engine import Reason, ReviewerEngine
 from gradegate.scoring.reviewers.input import ReviewRequest, ReviewRequestParser
 from gradegate.scoring.reviewers.model import ReviewerRules
+from gradegate.scoring.reviewers.result import Assignment, RequiredBy, RequiredRole, ReviewerSelection
 from gradegate.scoring.reviewers.roster import Roster
-from gradegate.scoring.rulefile import RuleSetIdentity, load_rule_file
-from pydantic import BaseModel, Field
+from gradegate.scoring.rulefile import load_rule_file
 
 REVIEWERS_FILE = "reviewers.yaml"
 NO_CANDIDATE = "no_candidate"
-
-
-class RequiredBy(BaseModel):
-    rule: str = Field(description="base, clause, contract_type or amount")
-    code: str
-    label: str
-
-
-class RequiredRole(BaseModel):
-    role: str
-    label: str
-    required_by: list[RequiredBy] = Field(description="every rule that required the role")
-
-
-class Assignment(BaseModel):
-    role: str
-    label: str
-    expert_id: str | None = Field(description="null when no expert can fill the role")
-    name: str | None
-    reason: str | None = Field(default=None, description="why the role is unfilled")
-
-
-class ReviewerSelection(BaseModel):
-    id: str
-    kind: str
-    kind_label: str
-    contract_id: str | None
-    contract_type: str | None
-    contract_type_label: str | None
-    required_roles: list[RequiredRole]
-    assignments: list[Assignment]
-    unfilled: int
-    review_meeting: bool
-    decision_authority: str
-    decision_authority_label: str
-    escalated_by: list[str] = Field(description="the flags that raised the decision to a higher authority")
-    ruleset: RulesetRef
 
 
 class ReviewerRuleSet:
@@ -83,7 +46,7 @@ class ReviewerRuleSet:
 
     @classmethod
     def load(cls, path: Path) -> ReviewerRuleSet:
-        rules, identity = load_rule_file(path, "reviewers", ReviewerRules)
+        rules, identity = load_rule_file(path, "reviewers", ReviewerRules, checks=ReviewerRules.problems)
         return cls(rules, identity)
 
     @property
