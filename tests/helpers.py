@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,20 @@ CASES = SHARED / "cases"
 RULES = ROOT / "rules"
 DATA = ROOT / "data"
 ARTIFACTS = ROOT / "test-artifacts"
+DOCS = ROOT / "docs"
+
+
+def docs_text() -> str:
+    """The README and every guide in docs/, as one text: what a reader can find."""
+    paths = [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
+    return "\n".join(p.read_text(encoding="utf-8") for p in paths)
+
+
+def doc_section(name: str) -> str:
+    """The text between `<!-- section: NAME … -->` and `<!-- /section: NAME -->`, wherever it lives."""
+    match = re.search(rf"<!-- section: {name} .*?-->(.*?)<!-- /section: {name} -->", docs_text(), re.S)
+    assert match, f"docs section {name} is missing"
+    return match.group(1)
 
 
 def run_cli(

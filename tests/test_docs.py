@@ -1,4 +1,4 @@
-"""The README keeps up with the code: every command and every rule-file key is documented."""
+"""The docs (README and docs/) keep up with the code: every command and every rule-file key is documented."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from gradegate.cli.main import app
 from gradegate.scoring.gates.model import GateRules
 from gradegate.scoring.grading.model import GradingRules
 from gradegate.scoring.reviewers.model import ReviewerRules
-from tests.helpers import ROOT
+from tests.helpers import docs_text
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+DOCS = docs_text()
 
 
 def _commands(group: typer.Typer, prefix: str = "gradegate") -> list[str]:
@@ -50,13 +50,13 @@ def _models_in(annotation: object) -> list[type[BaseModel]]:
 
 
 @pytest.mark.parametrize("command", _commands(app))
-def test_every_command_has_its_readme_section(command: str) -> None:
+def test_every_command_has_its_docs_section(command: str) -> None:
     family = " ".join(command.split()[:2])  # `gradegate keys` documents create, list and revoke
-    assert re.search(rf"^### .*{re.escape(family)}\b", README, re.M), f"no README section for `{family}`"
-    assert command in README, f"`{command}` is not shown in the README"
+    assert re.search(rf"^### .*{re.escape(family)}\b", DOCS, re.M), f"no docs section for `{family}`"
+    assert command in DOCS, f"`{command}` is not shown in the docs"
 
 
 @pytest.mark.parametrize("model", [GradingRules, GateRules, ReviewerRules], ids=lambda m: m.__name__)
 def test_every_rule_file_key_is_documented(model: type[BaseModel]) -> None:
-    missing = sorted(k for k in _keys(model) if f"`{k}`" not in README and f"`{k}[]`" not in README)
+    missing = sorted(k for k in _keys(model) if f"`{k}`" not in DOCS and f"`{k}[]`" not in DOCS)
     assert missing == []

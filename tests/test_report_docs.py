@@ -1,19 +1,14 @@
-"""The README's reports section keeps up with the code: every table, sheet and gate flag is documented."""
+"""The docs' reports section keeps up with the code: every table, sheet and gate flag is documented."""
 
 from __future__ import annotations
 
-import re
-
 from gradegate.reports.catalog import TITLES
 from gradegate.scoring.rulesets import load_rulesets
-from tests.helpers import ROOT
+from tests.helpers import doc_section, docs_text
 
 
 def section() -> str:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    match = re.search(r"<!-- section: reports \(reports\) -->(.*?)<!-- /section: reports -->", text, re.S)
-    assert match, "the README lost its reports section"
-    return match.group(1)
+    return doc_section("reports")
 
 
 def test_every_table_and_sheet_documented() -> None:
@@ -32,7 +27,7 @@ def test_every_gate_flag_column_documented() -> None:
 
 
 def test_cli_and_benchmark_subsections() -> None:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = docs_text()
     assert "### gradegate report" in text and "--compare-rules DIR" in text
     assert "### Portfolio report" in text and "bench/bench_report.py" in text
     assert "gradegate report data/sample_portfolio.csv -o" in section()

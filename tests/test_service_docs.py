@@ -1,4 +1,4 @@
-"""The README's service section stays complete: every setting, route, role and problem type."""
+"""The docs' service section stays complete: every setting, route, role and problem type."""
 
 from __future__ import annotations
 
@@ -7,18 +7,9 @@ import re
 from gradegate.service.app import create_app
 from gradegate.service.keys import ROLES
 from gradegate.service.settings import Settings
-from tests.helpers import ROOT
+from tests.helpers import ROOT, doc_section
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
-
-
-def section(name: str) -> str:
-    match = re.search(rf"<!-- section: {name} .*?-->(.*?)<!-- /section: {name} -->", README, re.S)
-    assert match, f"README section {name} is missing"
-    return match.group(1)
-
-
-SERVICE = section("service")
+SERVICE = doc_section("service")
 
 
 def test_every_setting_is_documented() -> None:
@@ -47,7 +38,7 @@ def test_every_role_and_problem_type_is_documented() -> None:
 
 
 def test_commands_and_benchmark_are_documented() -> None:
-    cli, bench = section("cli"), section("benchmarks")
+    cli, bench = doc_section("cli"), doc_section("benchmarks")
     assert "### gradegate serve" in cli and "### gradegate keys" in cli
     assert "### HTTP service" in bench and "bench/bench_http.py" in bench
     assert re.search(r"`POST /v1/grade` \(decision log on\) \| [\d,]+–[\d,]+ \|", bench)

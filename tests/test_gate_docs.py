@@ -1,4 +1,4 @@
-"""The README's worked examples for gates and reviewers are real: each input line, run through the
+"""The docs' worked examples for gates and reviewers are real: each input line, run through the
 command shown, gives the output line shown."""
 
 from __future__ import annotations
@@ -8,19 +8,12 @@ import re
 
 import pytest
 
-from tests.helpers import ROOT, run_cli
-
-
-def section(name: str) -> str:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    match = re.search(rf"<!-- section: {name} .*?-->(.*?)<!-- /section: {name} -->", text, re.S)
-    assert match, f"README section {name} is missing"
-    return match.group(1)
+from tests.helpers import ROOT, doc_section, run_cli
 
 
 @pytest.mark.parametrize(("name", "command"), [("gates", "gate-check"), ("reviewers", "reviewers")])
 def test_worked_example_is_what_the_command_answers(name: str, command: str) -> None:
-    body = section(name)
+    body = doc_section(name)
     assert f"gradegate {command} " in body
     blocks = re.findall(r"```json\n(.*?)\n```", body, re.S)
     assert len(blocks) == 2, f"{name}: expected an input line and an output line"
@@ -35,7 +28,7 @@ def test_every_rule_file_key_is_documented() -> None:
 
     for name, file in (("gates", "gates.yaml"), ("reviewers", "reviewers.yaml")):
         data = yaml.safe_load((ROOT / "rules" / file).read_text(encoding="utf-8"))
-        body = section(name)
+        body = doc_section(name)
         for key in data:
             if key not in ("name", "version", "description"):
-                assert f"`{key}`" in body, f"{file}: key {key!r} is not in the README section {name}"
+                assert f"`{key}`" in body, f"{file}: key {key!r} is not in the docs section {name}"
