@@ -173,7 +173,8 @@ def _coverage_problems(t: TableRules) -> Iterator[Problem]:
             common = [admits[i][f] & admits[j][f] for f in fields]
             if all(common):
                 example = tuple(min(s) for s in common)
-                msg = f"rules {t.rules[i].code!r} and {t.rules[j].code!r} both hold for {show(example)} (hit policy unique)"
+                pair = f"rules {t.rules[i].code!r} and {t.rules[j].code!r}"
+                msg = f"{pair} both hold for {show(example)} (hit policy unique)"
                 yield Problem(("rules", j, "when"), "overlap", msg)
     sizes = math.prod(len(pieces[f]) for f in fields)
     if sizes > MAX_CELLS and (t.complete or t.hit_policy == "first"):

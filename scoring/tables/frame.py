@@ -140,7 +140,7 @@ def decide_frame(frame: pd.DataFrame, table: TableRuleSet, *, first_row: int = 1
     n = len(frame)
     parser = table.parser
     empty = pd.Series([None] * n, dtype=TEXT)
-    columns = {name: parse_column(parser, name, frame[name] if name in frame else empty) for name in parser.inputs}
+    columns = {name: parse_column(parser, name, frame.get(name, empty)) for name in parser.inputs}
     refused = np.zeros(n, dtype=bool)
     for c in columns.values():
         refused |= c.bad
