@@ -21,7 +21,15 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 
-from gradegate.service import problems, routes_admin, routes_decide, routes_grade, routes_reports, web_form
+from gradegate.service import (
+    problems,
+    routes_admin,
+    routes_decide,
+    routes_grade,
+    routes_reports,
+    routes_tables,  # decision tables (issue 9)
+    web_form,
+)
 from gradegate.service.auth import document_security
 from gradegate.service.limits import BodyLimit
 from gradegate.service.problems import Problem, problem_response
@@ -85,7 +93,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     problems.install(app)
     _openapi = app.openapi
-    app.openapi = lambda: document_security(_openapi())  # type: ignore[method-assign]
+    # The decision tables are files, described afresh each time (a reload may add one).
+    app.openapi = lambda: routes_tables.document_tables(app, document_security(_openapi()))  # type: ignore[method-assign]
 
     @app.exception_handler(SQLAlchemyError)
     async def _database(request: Request, exc: SQLAlchemyError) -> Response:
@@ -100,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes_admin.router)
     app.include_router(routes_grade.router)
     app.include_router(routes_decide.router)
+    app.include_router(routes_tables.router)
     app.include_router(routes_reports.router)
     if settings.form_enabled:
         app.include_router(web_form.router)

@@ -82,6 +82,27 @@ class TableRuleSet:
                 out[name] = "示例"
         return out
 
+    def json_schema(self) -> dict[str, Any]:
+        """The record as JSON Schema, for the OpenAPI document (the parser stays the judge: it
+        also takes the spellings tables.md allows, such as "1,200,000" and 是/否)."""
+        props: dict[str, Any] = {}
+        for name, spec in self.rules.inputs.items():
+            kind = {"number": ["number", "string"], "boolean": ["boolean", "string"]}.get(spec.type, "string")
+            prop: dict[str, Any] = {"type": kind, "title": spec.label, "description": self.parser.accepted(name)}
+            if spec.values:
+                prop["examples"] = list(spec.values)
+            if spec.default is not None:
+                prop["default"] = spec.default
+            props[name] = prop
+        required = [name for name, spec in self.rules.inputs.items() if spec.required]
+        return {
+            "title": f"{self.code} — {self.rules.label}",
+            "type": "object",
+            "properties": props,
+            "required": required,
+            "additionalProperties": False,
+        }
+
     def describe(self) -> dict[str, Any]:
         """The table as `GET /v1/tables` and `gradegate tables` show it."""
         inputs = [
