@@ -44,7 +44,9 @@ def issues(path: Path) -> list[tuple[int | None, str, str]]:
 
 
 def test_a_condition_on_an_undeclared_input_names_its_line(tmp_path: Path) -> None:
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         hit_policy: collect
         rules:
           - code: r1
@@ -52,7 +54,8 @@ def test_a_condition_on_an_undeclared_input_names_its_line(tmp_path: Path) -> No
             when: {amout: {min: 5}}
         outputs:
           hits: {label: 命中, rule_codes: true, aggregate: list}
-        """)
+        """,
+    )
     [(line, reason, message)] = issues(path)
     assert (line, reason) == (15, "undeclared_input") and "'amout'" in message
 
@@ -68,7 +71,9 @@ def test_a_condition_on_an_undeclared_input_names_its_line(tmp_path: Path) -> No
     ],
 )
 def test_conditions_of_the_wrong_type_are_refused(tmp_path: Path, when: str, reason: str) -> None:
-    path = write(tmp_path, f"""\
+    path = write(
+        tmp_path,
+        f"""\
         hit_policy: collect
         rules:
           - code: r1
@@ -76,26 +81,32 @@ def test_conditions_of_the_wrong_type_are_refused(tmp_path: Path, when: str, rea
             when: {when}
         outputs:
           hits: {{label: 命中, rule_codes: true, aggregate: list}}
-        """)
+        """,
+    )
     assert [(line, r) for line, r, _ in issues(path)] == [(15, reason)]
 
 
 def test_overlapping_rules_under_unique_are_found_with_an_example(tmp_path: Path) -> None:
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         hit_policy: unique
         rules:
           - {code: low, label: 低, when: {amount: {max: 100}}, then: {level: low}}
           - {code: high, label: 高, when: {amount: {min: 100}}, then: {level: high}}
         outputs:
           level: {label: 级别, values: {low: 低级, high: 高级}}
-        """)
+        """,
+    )
     [(line, reason, message)] = issues(path)
     assert (line, reason) == (14, "overlap")  # the later rule of the pair
     assert "'low' and 'high' both hold for amount=100" in message
 
 
 def test_a_gap_in_a_complete_table_is_found(tmp_path: Path) -> None:
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         hit_policy: unique
         complete: true
         rules:
@@ -103,13 +114,16 @@ def test_a_gap_in_a_complete_table_is_found(tmp_path: Path) -> None:
           - {code: high, label: 高, when: {amount: {above: 100}}, then: {level: high}}
         outputs:
           level: {label: 级别, values: {low: 低级, high: 高级}}
-        """)
+        """,
+    )
     [(line, reason, message)] = issues(path)
     assert (line, reason) == (12, "gap") and "amount=100" in message
 
 
 def test_a_gap_over_two_inputs_is_found(tmp_path: Path) -> None:
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         hit_policy: first
         complete: true
         rules:
@@ -117,13 +131,16 @@ def test_a_gap_over_two_inputs_is_found(tmp_path: Path) -> None:
           - {code: r2, label: 有标志, when: {flag: true}, then: {level: y}}
         outputs:
           level: {label: 级别}
-        """)
+        """,
+    )
     [(_, reason, message)] = issues(path)
     assert reason == "gap" and "flag=false, kind=b" in message
 
 
 def test_a_rule_that_can_never_fire_under_first_is_found(tmp_path: Path) -> None:
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         hit_policy: first
         rules:
           - {code: big, label: 大, when: {amount: {min: 10}}, then: {level: a}}
@@ -131,13 +148,16 @@ def test_a_rule_that_can_never_fire_under_first_is_found(tmp_path: Path) -> None
           - {code: rest, label: 其他, then: {level: c}}
         outputs:
           level: {label: 级别}
-        """)
+        """,
+    )
     [(line, reason, message)] = issues(path)
     assert (line, reason) == (14, "unreachable") and "'bigger'" in message
 
 
 def test_duplicate_codes_and_labels_reading_as_another_code(tmp_path: Path) -> None:
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         hit_policy: collect
         rules:
           - {code: r1, label: 规则一, when: {flag: true}}
@@ -145,19 +165,23 @@ def test_duplicate_codes_and_labels_reading_as_another_code(tmp_path: Path) -> N
           - {code: r3, label: r1, when: {kind: a}}
         outputs:
           hits: {label: 命中, rule_codes: true, aggregate: list}
-        """)
+        """,
+    )
     reasons = sorted(r for _, r, _ in issues(path))
     assert reasons == ["ambiguous_label", "duplicate_code"]
 
 
 def test_unknown_keys_and_bad_types_in_the_file_are_refused(tmp_path: Path) -> None:
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         hit_policy: sometimes
         rules:
           - {code: r1, label: 规则一, when: {flag: true}, colour: red}
         outputs:
           hits: {label: 命中, rule_codes: true, aggregate: list}
-        """)
+        """,
+    )
     reasons = sorted(r for _, r, _ in issues(path))
     assert reasons == ["literal_error", "unknown_key"]
 

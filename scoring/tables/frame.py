@@ -132,7 +132,7 @@ def _text_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if not (pd.api.types.is_string_dtype(col) and col.dtype != object):
             col = pd.Series([None if is_blank(v) else str(v) for v in col], dtype=TEXT)
         out[str(name)] = col.reset_index(drop=True)
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
 
 
 def decide_frame(frame: pd.DataFrame, table: TableRuleSet, *, first_row: int = 1) -> FrameDecisions:

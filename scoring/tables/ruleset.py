@@ -63,7 +63,8 @@ class TableRuleSet:
             outputs=outcome.outputs,
             matched=outcome.matched,
             ruleset=self.ref,
-            **{self.rules.id_field: record_id},
+            # The id also under its own name (project_id: …), unless that name is a field of the result.
+            **({} if self.rules.id_field in TableResult.model_fields else {self.rules.id_field: record_id}),
         )
 
     def example(self) -> dict[str, Any]:
