@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from gradegate.scoring import InputError, RuleSetIdentity, TableRules, TableRuleSet, decide_frame
 from gradegate.scoring.tables.checks import table_problems
-from gradegate.scoring.tables.frame import LIST_SEPARATOR, output_columns
+from gradegate.scoring.tables.frame import LIST_SEPARATOR, cell_text, output_columns
 from gradegate.scoring.values import is_blank
 
 LIMITS = [0, 0.001, 1, 2.5, 100, 999.5, 1000, 1_000_000]
@@ -139,15 +139,8 @@ record = st.one_of(
 records = st.lists(record.map(lambda r: {k: as_cell(v) for k, v in r.items()}), min_size=1, max_size=25)
 
 
-def flat(value: Any) -> Any:
-    """An output as the batch path's table holds it; an empty cell (None or NaN) as None."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, list):
-        return LIST_SEPARATOR.join(str(v) for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
+def empty_as_none(value: Any) -> Any:
+    return None if isinstance(value, float) and math.isnan(value) else value
 
 
 def build(data: dict[str, Any]) -> TableRuleSet:
@@ -184,7 +177,7 @@ def test_single_and_batch_paths_agree_on_outputs_and_messages(table_data: dict[s
             assert number not in errors, (record, errors[number])
             decided_rows += 1
             got = decided[number]
-            assert {n: flat(single.outputs[n]) for n in names} == {n: flat(got[n]) for n in names}, record
+            assert {n: cell_text(single.outputs[n]) for n in names} == {n: empty_as_none(got[n]) for n in names}, record
             assert got["matched_rules"] == LIST_SEPARATOR.join(m.code for m in single.matched)
             assert got["id"] == single.id
             # Every matched rule's condition holds on the parsed values, and no other rule's does.

@@ -53,7 +53,7 @@ class TableRun:
                 self.decided += batch.read - batch.refused
                 self.refused += batch.refused
                 error_frames.append(batch.errors)
-                frame = batch.decided.astype({c: "str" for c in columns if c != "row"})
+                frame = batch.decided
                 if writer is not None:
                     writer.write(frame)
                 else:

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from gradegate.scoring.errors import EngineError, FieldIssue, InputError
 from gradegate.scoring.tables.conditions import Check
@@ -167,29 +168,36 @@ def output_columns(table: TableRuleSet) -> list[str]:
     return ["row", table.rules.id_field, *names, "matched_rules", "ruleset_name", "ruleset_version", "ruleset_hash"]
 
 
-def _cell(value: Any) -> Any:
+def cell_text(value: Any) -> str | None:
+    """An output as a cell of the decided table: lists joined by ";", booleans true/false."""
+    if value is None:
+        return None
     if isinstance(value, list):
         return LIST_SEPARATOR.join(str(v) for v in value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    return value
+    return str(value)
 
 
 def _decided(
     table: TableRuleSet, outcomes: list[Outcome], inverse: np.ndarray, ok: np.ndarray, ids: pd.Series, first_row: int
 ) -> pd.DataFrame:
-    cols: dict[str, Any] = {"row": ok + first_row, table.rules.id_field: ids.iloc[ok].to_numpy()}
+    # Each output is worked out once per distinct pattern, then spread over the rows with
+    # Arrow's take: no Python object per row and cell.
+    spread = pa.array(inverse.astype(np.int64))
+    cols: dict[str, pa.Array] = {
+        "row": pa.array(ok.astype(np.int64) + first_row),
+        table.rules.id_field: pa.array(ids, type=pa.string()).take(pa.array(ok.astype(np.int64))),
+    }
     for name in output_columns(table)[2:-4]:
-        per_pattern = np.array([_cell(o.outputs[name]) for o in outcomes] or [None], dtype=object)
-        cols[name] = per_pattern[inverse] if len(outcomes) else per_pattern[:0]
-    matched = np.array([_cell([m.code for m in o.matched]) for o in outcomes] or [""], dtype=object)
-    cols["matched_rules"] = matched[inverse] if len(outcomes) else matched[:0]
-    cols["ruleset_name"], cols["ruleset_version"], cols["ruleset_hash"] = (
-        table.ref.name,
-        table.ref.version,
-        table.ref.hash,
-    )
-    return pd.DataFrame(cols, columns=output_columns(table))
+        cols[name] = pa.array([cell_text(o.outputs[name]) for o in outcomes], type=pa.string()).take(spread)
+    matched = [LIST_SEPARATOR.join(m.code for m in o.matched) for o in outcomes]
+    cols["matched_rules"] = pa.array(matched, type=pa.string()).take(spread)
+    for key in ("name", "version", "hash"):
+        cols[f"ruleset_{key}"] = pa.array([getattr(table.ref, key)], type=pa.string()).take(
+            pa.array(np.zeros(len(ok), dtype=np.int64))
+        )
+    return pa.table(cols).to_pandas(types_mapper={pa.string(): TEXT}.get)
 
 
 def _errors(frame: pd.DataFrame, parser: InputParser, rows: np.ndarray, id_field: str, first_row: int) -> pd.DataFrame:

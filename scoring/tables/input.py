@@ -102,10 +102,16 @@ class InputParser:
     def parse(self, record: Mapping[str, Any]) -> dict[str, Value]:
         """The inputs' values by name (None = blank); InputError naming every bad field."""
         issues = Issues()
-        for key, value in record.items():
+        for key in record:
             if key not in self.inputs:
-                issues.append(self.unknown(key, value))
-        values = {name: issues.take(self.parse_value(name, record.get(name))) for name in self.inputs}
+                issues.append(self.unknown(key, record[key]))
+        values: dict[str, Value] = {}
+        for name in self.inputs:
+            value = self.parse_value(name, record.get(name))
+            if isinstance(value, FieldIssue):
+                issues.append(value)
+                value = None
+            values[name] = value
         if issues:
             raise InputError(issues)
         return values

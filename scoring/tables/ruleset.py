@@ -11,7 +11,7 @@ from typing import Any
 from gradegate.scoring.engine import CompiledOnce
 from gradegate.scoring.identity import RuleSetIdentity, RulesetRef
 from gradegate.scoring.rulefile import load_rule_file
-from gradegate.scoring.tables.checks import table_problems
+from gradegate.scoring.tables.checks import can_be_blank, table_problems
 from gradegate.scoring.tables.conditions import Check, checks_of
 from gradegate.scoring.tables.engine import TableEngine
 from gradegate.scoring.tables.input import InputParser, Value
@@ -36,8 +36,9 @@ class TableRuleSet:
         self.atoms.extend(extra)
         self.outcomes = Outcomes(rules, derived)
         kinds = {name: spec.type for name, spec in rules.inputs.items()}
+        blankable = frozenset(name for name, spec in rules.inputs.items() if can_be_blank(spec))
         named = [(f"a{i}", checks) for i, checks in enumerate(self.atoms)]
-        self._engine = CompiledOnce(lambda: TableEngine(rules.code, named, kinds))
+        self._engine = CompiledOnce(lambda: TableEngine(rules.code, named, kinds, blankable))
 
     @classmethod
     def load(cls, path: Path) -> TableRuleSet:
@@ -55,7 +56,8 @@ class TableRuleSet:
 
     def result(self, values: Mapping[str, Value], outcome: Outcome) -> TableResult:
         record_id = values.get(self.rules.id_field)
-        return TableResult(
+        # Built from values this module made, so pydantic's validation is skipped (the hot path).
+        return TableResult.model_construct(
             table=self.code,
             table_label=self.rules.label,
             id_field=self.rules.id_field,
