@@ -13,6 +13,7 @@ from gradegate.cli.main import app
 from gradegate.scoring.gates.model import GateRules
 from gradegate.scoring.grading.model import GradingRules
 from gradegate.scoring.reviewers.model import ReviewerRules
+from gradegate.scoring.tables.model import TableRules
 from tests.helpers import docs_text
 
 DOCS = docs_text()
@@ -56,7 +57,7 @@ def test_every_command_has_its_docs_section(command: str) -> None:
     assert command in DOCS, f"`{command}` is not shown in the docs"
 
 
-@pytest.mark.parametrize("model", [GradingRules, GateRules, ReviewerRules], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("model", [GradingRules, GateRules, ReviewerRules, TableRules], ids=lambda m: m.__name__)
 def test_every_rule_file_key_is_documented(model: type[BaseModel]) -> None:
     missing = sorted(k for k in _keys(model) if f"`{k}`" not in DOCS and f"`{k}[]`" not in DOCS)
     assert missing == []
