@@ -29,6 +29,7 @@ from gradegate.service import (
     routes_reports,
     routes_tables,  # decision tables (issue 9)
     web_form,
+    web_tables,
 )
 from gradegate.service.auth import document_security
 from gradegate.service.limits import BodyLimit
@@ -113,5 +114,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes_reports.router)
     if settings.form_enabled:
         app.include_router(web_form.router)
+        app.include_router(web_tables.router)
         app.mount("/static", StaticFiles(packages=[("gradegate.service", "static")]), name="static")
     return app
