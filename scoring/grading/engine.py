@@ -7,13 +7,14 @@ band or value matched, and that is the explanation the result carries.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from gradegate.scoring.engine import CompiledRuleset, Condition
 from gradegate.scoring.errors import EngineError
 from gradegate.scoring.grading.input import Project
 from gradegate.scoring.grading.model import Band, CountCondition, GradingRules
-from gradegate.scoring.vocabulary import GRADING_FIELDS, RISK_VALUES
+from gradegate.scoring.vocabulary import GRADING_FIELDS, RISK_VALUES, InputField
 
 Match = tuple[int, int | str]  # (criterion index, band index | enum code | risk level index)
 
@@ -67,10 +68,10 @@ def compile_conditions(rules: GradingRules) -> dict[str, Condition]:
     return out
 
 
-def fact_of(project: Project) -> dict[str, Any]:
+def fact_of(project: Project, fields: Mapping[str, InputField] = GRADING_FIELDS) -> dict[str, Any]:
     fact: dict[str, Any] = {}
-    for name, field in GRADING_FIELDS.items():
-        value = getattr(project, name)
+    for name, field in fields.items():
+        value = project.value(name)
         if field.kind == "number":
             fact[name] = float(value)
         elif field.kind == "integer":
@@ -88,9 +89,10 @@ class DurableGrader:
     def __init__(self, rules: GradingRules):
         self.rules = rules
         self._ruleset = CompiledRuleset("grading", compile_conditions(rules))
+        self._fields = rules.input_fields()
 
     def matches(self, project: Project) -> dict[int, Match]:
-        fired = self._ruleset.fire(fact_of(project))
+        fired = self._ruleset.fire(fact_of(project, self._fields))
         found: dict[int, Match] = {}
         for name in fired:
             head, _, tail = name.partition("_")

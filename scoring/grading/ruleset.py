@@ -74,7 +74,7 @@ class GradingRuleSet:
         risk: Outcome | None = None
         for i, c in enumerate(rules.criteria):
             outcome = self._outcomes[i][matches[i][1]]
-            value: Any = dict(project.risk) if c.levels else getattr(project, c.field)
+            value: Any = dict(project.risk) if c.levels else project.value(c.field)
             if c.levels:
                 risk = outcome
             # model_construct: every value here is typed by the parser or the rule file already;
