@@ -27,8 +27,9 @@ def serve(
     from sqlalchemy.exc import SQLAlchemyError
 
     from gradegate.service.db import make_engine
+    from gradegate.service.errors import UnsafeSettings
     from gradegate.service.keys import KeyStore
-    from gradegate.service.settings import Settings, UnsafeSettings
+    from gradegate.service.settings import Settings
 
     if rules is not None:
         # Through the environment, so that every uvicorn worker reads the same folder.

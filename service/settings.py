@@ -14,10 +14,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from gradegate.scoring import default_roster_path, default_rules_dir
-
-
-class UnsafeSettings(Exception):
-    """The settings would start a service that is open, broken or unusable."""
+from gradegate.service.errors import UnsafeSettings
 
 
 class Settings(BaseSettings):
