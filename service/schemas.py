@@ -34,7 +34,7 @@ def _number(name: str, kind: str = "number") -> Any:
     )
 
 
-PROJECT_EXAMPLE = {
+PROJECT_EXAMPLE: dict[str, Any] = {
     "project_id": "P2026-001",
     "project_name": "省网双向改造",
     "office": "深圳办事处",
