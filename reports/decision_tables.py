@@ -36,7 +36,7 @@ def carries(frame: pd.DataFrame, table: TableRuleSet) -> bool:
 
 def main_output(table: TableRuleSet) -> str | None:
     """The output counted per office: the first coded or yes/no output that holds one value."""
-    for name, o in [*table.rules.outputs.items(), *table.rules.derived.items()]:
+    for name, o in table.rules.all_outputs():
         if table.rules.output_kind(name) != "list" and (o.values or o.type == "boolean"):
             return name
     return None
@@ -58,7 +58,7 @@ def table_sections(frame: pd.DataFrame, graded: pd.DataFrame, tables: Mapping[st
         # Titles and headers are the table file's own: a new table needs no code here either.
         title = _sheet_safe(table.rules.label)[:24]
         TITLES[key] = title
-        for name, o in [*table.rules.outputs.items(), *table.rules.derived.items()]:
+        for name, o in table.rules.all_outputs():
             HEADERS.setdefault(name, o.label)
             HEADERS.setdefault(f"{name}_label", o.label)
         HEADERS.setdefault("matched_rules", "命中规则")

@@ -124,9 +124,9 @@ def _shape_problems(t: TableRules) -> Iterator[Problem]:
     for name, spec in t.inputs.items():
         if spec.values:
             yield from label_clashes(spec.values, ("inputs", name, "values"))
-    for name, o in [*t.outputs.items(), *t.derived.items()]:
-        if o.values:
-            yield from label_clashes(o.values, (name, "values"))
+    for name, spec_out in t.all_outputs():
+        if spec_out.values:
+            yield from label_clashes(spec_out.values, (name, "values"))
 
 
 def _pieces(field: str, spec: Input, checks: list[Check]) -> list[Piece]:

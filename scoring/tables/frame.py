@@ -197,7 +197,8 @@ def _decided(
         cols[f"ruleset_{key}"] = pa.array([getattr(table.ref, key)], type=pa.string()).take(
             pa.array(np.zeros(len(ok), dtype=np.int64))
         )
-    return pa.table(cols).to_pandas(types_mapper={pa.string(): TEXT}.get)
+    decided: pd.DataFrame = pa.table(cols).to_pandas(types_mapper={pa.string(): TEXT}.get)
+    return decided
 
 
 def _errors(frame: pd.DataFrame, parser: InputParser, rows: np.ndarray, id_field: str, first_row: int) -> pd.DataFrame:

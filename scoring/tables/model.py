@@ -175,6 +175,10 @@ class TableRules(RuleFileHeader):
     outputs: dict[Code, Output] = Field(min_length=1)
     derived: dict[Code, Derived] = Field(default_factory=dict)
 
+    def all_outputs(self) -> list[tuple[str, Output | Derived]]:
+        """The outputs the rules give, then the derived ones, in file order."""
+        return [*self.outputs.items(), *self.derived.items()]
+
     def output_kind(self, name: str) -> str | None:
         """The type of an output or derived output (None when there is none of that name)."""
         if name in self.outputs:

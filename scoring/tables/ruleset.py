@@ -57,17 +57,18 @@ class TableRuleSet:
     def result(self, values: Mapping[str, Value], outcome: Outcome) -> TableResult:
         record_id = values.get(self.rules.id_field)
         # Built from values this module made, so pydantic's validation is skipped (the hot path).
-        return TableResult.model_construct(
-            table=self.code,
-            table_label=self.rules.label,
-            id_field=self.rules.id_field,
-            id=None if record_id is None else str(record_id),
-            outputs=outcome.outputs,
-            matched=outcome.matched,
-            ruleset=self.ref,
-            # The id also under its own name (project_id: …), unless that name is a field of the result.
-            **({} if self.rules.id_field in TableResult.model_fields else {self.rules.id_field: record_id}),
-        )
+        fields: dict[str, Any] = {
+            "table": self.code,
+            "table_label": self.rules.label,
+            "id_field": self.rules.id_field,
+            "id": None if record_id is None else str(record_id),
+            "outputs": outcome.outputs,
+            "matched": outcome.matched,
+            "ruleset": self.ref,
+        }
+        # The id also under its own name (project_id: …), unless that name is a field of the result.
+        fields.setdefault(self.rules.id_field, record_id)
+        return TableResult.model_construct(**fields)
 
     def example(self) -> dict[str, Any]:
         """A record every input of which is filled with an accepted value: for OpenAPI and docs."""
@@ -122,7 +123,7 @@ class TableRuleSet:
         ]
         outputs = [
             {"name": name, "label": o.label, "values": self.outcomes.coded.get(name)}
-            for name, o in [*self.rules.outputs.items(), *self.rules.derived.items()]
+            for name, o in self.rules.all_outputs()
         ]
         return {
             "code": self.code,
