@@ -193,7 +193,8 @@ def main() -> None:
     if args.json:
         print(json.dumps({**results, "ratio": ratio, "decisions_logged": logged}, indent=2))
         return
-    print(f"gradegate HTTP, {args.database} decision log, 1 uvicorn worker, {args.connections} connections, {args.seconds:g} s per route, loopback")
+    print(f"gradegate HTTP, {args.database} decision log, 1 uvicorn worker, {args.connections} connections, "
+          f"{args.seconds:g} s per route, loopback")  # fmt: skip
     print(f"{'route':<16}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}  statuses")
     for route, r in (("GET /healthz", results["healthz"]), ("POST /v1/grade", results["grade"])):
         print(f"{route:<16}{r['rps']:>10.0f}{r['p50_ms']:>10.2f}{r['p99_ms']:>10.2f}  {r['statuses']}")
