@@ -63,7 +63,8 @@ def random_projects(n: int, seed: int) -> list[dict[str, Any]]:
         record["product_line_count"] = rng.choice([1, 1, 2, 3, 4, 5, 9])
         record["risk"] = {f: rng.choice(RISK_VALUES) for f in RISK_FACTORS}
         if rng.random() < 0.05:
-            record["level_override"] = {"level": rng.choice(["company", "office"]), "approved_by": "王总", "reason": "战略"}
+            level = rng.choice(["company", "office"])
+            record["level_override"] = {"level": level, "approved_by": "王总", "reason": "战略合作"}
         records.append(record)
     return records
 
@@ -256,7 +257,7 @@ def http(seconds: float, connections: int, rounds: int) -> None:
           f"{statistics.median(ratio_log):.2f} (target ≥ 1.0)")  # fmt: skip
     print(f"  gradegate / peer without a log:   {', '.join(f'{x:.2f}' for x in ratio_bare)} — median "
           f"{statistics.median(ratio_bare):.2f}")  # fmt: skip
-    p99s = ', '.join(f"{x['p99']:.1f}" for x in ours)
+    p99s = ", ".join(f"{x['p99']:.1f}" for x in ours)
     print(f"  gradegate p99: {p99s} ms (target < 25 ms)")
 
 

@@ -20,8 +20,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.peer_zen import answer, load_decision  # noqa: E402
-from gradegate.scoring.rulesets import load_rulesets  # noqa: E402
+from bench.peer_zen import answer, load_decision
+from gradegate.scoring.rulesets import load_rulesets
 
 
 def create(log: Path | None) -> FastAPI:

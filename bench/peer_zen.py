@@ -8,6 +8,7 @@ peer has no parser: what an integration posts after its own validation).
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from typing import Any
@@ -102,7 +103,7 @@ def jdm_graph(rules: GradingRules) -> dict[str, Any]:
     nodes.append({"id": "out", "type": "outputNode", "name": "response", "position": {"x": 0, "y": 0}})
     edges = [
         {"id": f"e{n}", "sourceId": a["id"], "targetId": b["id"], "type": "edge"}
-        for n, (a, b) in enumerate(zip(nodes, nodes[1:], strict=False))
+        for n, (a, b) in enumerate(itertools.pairwise(nodes))
     ]
     return {"nodes": nodes, "edges": edges}
 
