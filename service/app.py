@@ -1,6 +1,6 @@
 """The FastAPI application: `create_app(settings)` builds it, the lifespan starts it.
 
-    uvicorn --factory service.app:create_app     # what `gradegate serve` runs
+    uvicorn --factory gradegate.service.app:create_app   # `gradegate serve` wraps it (cli/serve_cmd.py)
 
 Each worker builds its own Service in the lifespan (database engine, rule sets,
 durable_rules host) and polls the rule folder for changes.
