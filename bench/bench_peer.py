@@ -209,12 +209,25 @@ def wait_for(port: int, proc: subprocess.Popen[bytes], log: Path) -> None:
             time.sleep(0.2)
 
 
-def http(seconds: float, connections: int, rounds: int) -> None:
+def same_answers(servers: dict[str, tuple[str, str | None]], body: bytes) -> None:
+    """Every server grades the posted record alike before any is timed."""
+    import httpx
+
+    seen = set()
+    for url, key in servers.values():
+        headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {key}"} if key else {})}
+        answer = httpx.post(url + "/v1/grade", content=body, headers=headers).raise_for_status().json()
+        seen.add((answer["total_score"], answer["level"], answer["risk_level"]))
+    assert len(seen) == 1, f"the servers disagree on the posted record: {seen}"
+
+
+def http(grading: Any, seconds: float, connections: int, rounds: int) -> None:
     from bench.bench_http import PROJECT, bench_settings, start_service
 
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: `make bench` installs it (apt-get install wrk)")
-    body = orjson.dumps(PROJECT)
+    # Codes and numbers (the peer has no parser): the documented example, normalized.
+    body = orjson.dumps(normalized(grading.parser.parse(PROJECT)))
     with tempfile.TemporaryDirectory(prefix="gradegate-peer-") as name:
         tmp = Path(name)
         servers: dict[str, tuple[str, str | None]] = {}
@@ -235,6 +248,7 @@ def http(seconds: float, connections: int, rounds: int) -> None:
                 procs.append(proc)
                 wait_for(port, proc, out)
                 servers[label] = (f"http://127.0.0.1:{port}", None)
+            same_answers(servers, body)
             for url, key in servers.values():  # warm-up
                 wrk(url, body, key, 1, connections, tmp)
             results: dict[str, list[dict[str, Any]]] = {label: [] for label in servers}
@@ -279,7 +293,7 @@ def main() -> None:
     in_process(grading, decision, random_projects(args.records, seed=14), args.rounds)
     batch(grading, decision, random_projects(args.batch, seed=15))
     if not args.no_http:
-        http(args.seconds, args.connections, args.rounds)
+        http(grading, args.seconds, args.connections, args.rounds)
     print(f"load average after: {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} {os.getloadavg()[2]:.1f}")
 
 
