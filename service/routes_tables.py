@@ -12,8 +12,9 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
-from gradegate.scoring import FieldIssue, InputError, RuleSets, TableRuleSet
+from gradegate.scoring import FieldIssue, InputError, RulesetRef, RuleSets, TableResult, TableRuleSet
 from gradegate.scoring import errors as E
 from gradegate.service.auth import GRADE, ReaderDep, authenticate
 from gradegate.service.deps import GradeContext, RulesDep, read_json_object
@@ -23,6 +24,43 @@ from gradegate.service.runtime import Service
 
 router = APIRouter(tags=["decision tables 决策表"])
 DECIDE_PATH = "/v1/decide/{table}"
+
+
+class DecideOut(TableResult):
+    decision_id: str = Field(description="the id of this decision in the decision log")
+
+
+class DecideBatchItem(BaseModel):
+    index: int
+    id: Any = Field(default=None, description="the item's id field, as given")
+    ok: bool
+    result: TableResult | None = None
+    errors: list[dict[str, Any]] | None = Field(default=None, description="field, value, reason, message, accepted")
+
+
+class DecideBatchOut(BaseModel):
+    decision_id: str
+    table: str
+    ruleset: RulesetRef
+    decided: int
+    failed: int
+    results: list[DecideBatchItem]
+
+
+class TableInfo(BaseModel):
+    code: str
+    label: str
+    description: str | None
+    id_field: str
+    hit_policy: str
+    inputs: list[dict[str, Any]] = Field(description="name, type, label, required, default, accepted, values")
+    outputs: list[dict[str, Any]] = Field(description="name, label, values (code → 中文)")
+    rules: list[dict[str, str]]
+    ruleset: RulesetRef
+
+
+class TablesOut(BaseModel):
+    tables: list[TableInfo]
 
 
 def find_table(rules: RuleSets, code: str) -> TableRuleSet:
@@ -35,6 +73,7 @@ def find_table(rules: RuleSets, code: str) -> TableRuleSet:
 
 @router.post(
     DECIDE_PATH,
+    response_model=DecideOut,
     summary="One record through a decision table",
     responses={
         404: {"description": "no table of that code (problem details)"},
@@ -57,7 +96,11 @@ async def decide(table: str, request: Request) -> Response:
     return json_response({**out, "decision_id": decision_id})
 
 
-@router.post(DECIDE_PATH + "/batch", summary="A list of records through a decision table; bad items reported")
+@router.post(
+    DECIDE_PATH + "/batch",
+    response_model=DecideBatchOut,
+    summary="A list of records through a decision table; bad items reported",
+)
 async def decide_batch(table: str, request: Request, ctx: GradeContext) -> Response:
     """Body `{"items": [record, …]}`. One entry per item, in order: `ok` with the result, or the
     item's field errors; good items are decided whatever the others hold."""
@@ -101,7 +144,7 @@ def _decide_items(table: TableRuleSet, items: list[Any]) -> list[dict[str, Any]]
     return results
 
 
-@router.get("/v1/tables", summary="The decision tables: inputs, outputs, rules")
+@router.get("/v1/tables", response_model=TablesOut, summary="The decision tables: inputs, outputs, rules")
 async def list_tables(rules: RulesDep, caller: ReaderDep) -> Response:
     """Per table: code, label, id field, hit policy, inputs (type, 中文 label, required or default,
     accepted values), outputs (with their labels) and rules."""
