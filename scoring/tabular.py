@@ -18,9 +18,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
+from openpyxl import Workbook
 
 from gradegate.scoring.errors import TableError
 from gradegate.scoring.files import atomic_path, table_format
+from gradegate.scoring.safe_cells import neutralize_frame, xlsx_rows, xlsx_value
 
 NESTED = {
     "risk": ("risk_", ("scope", "legal", "cost", "contract_terms", "supplier")),
@@ -93,7 +95,8 @@ def iter_csv_chunks(path: Path, block_bytes: int = 32 << 20) -> Iterator[pd.Data
 
 
 class CsvChunkWriter:
-    """Writes a CSV in chunks with Arrow's writer (UTF-8 with BOM, so Excel shows Chinese correctly)."""
+    """Writes a CSV in chunks with Arrow's writer (UTF-8 with BOM, so Excel shows Chinese correctly),
+    formula-like text neutralized (safe_cells)."""
 
     def __init__(self, fh, columns: dict[str, pa.DataType]):
         self.schema = pa.schema(list(columns.items()))
@@ -101,6 +104,7 @@ class CsvChunkWriter:
         self._writer = pacsv.CSVWriter(fh, self.schema, write_options=pacsv.WriteOptions(quoting_style="needed"))
 
     def write(self, frame: pd.DataFrame) -> None:
+        frame = neutralize_frame(frame)
         self._writer.write_table(pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False))
 
     def close(self) -> None:
@@ -139,9 +143,19 @@ def read_jsonl(path: Path) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple
     return records, bad
 
 
-def write_excel(frame: pd.DataFrame, target, sheet_name: str) -> None:
-    with pd.ExcelWriter(target, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet_name[:31])
+def write_excel(frame: pd.DataFrame, target: Any, sheet_name: str) -> None:
+    """One sheet, header row first; text cells always text (safe_cells), never formulas."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(sheet_name[:31])
+    sheet.append([xlsx_value(sheet, str(c)) for c in frame.columns])
+    for row in xlsx_rows(sheet, frame):
+        sheet.append(row)
+    book.save(target)
+
+
+def write_csv(frame: pd.DataFrame, target: Any) -> None:
+    """CSV, UTF-8 with BOM (Excel shows Chinese correctly), formula-like text neutralized (safe_cells)."""
+    neutralize_frame(frame).to_csv(target, index=False, encoding="utf-8-sig")
 
 
 def write_table(frame: pd.DataFrame, path: Path, sheet_name: str = "Sheet1") -> None:
@@ -149,7 +163,7 @@ def write_table(frame: pd.DataFrame, path: Path, sheet_name: str = "Sheet1") -> 
     fmt = table_format(Path(path))
     with atomic_path(path) as tmp:
         if fmt == "csv":
-            frame.to_csv(tmp, index=False, encoding="utf-8-sig")
+            write_csv(frame, tmp)
         elif fmt == "xlsx":
             write_excel(frame, tmp, sheet_name)
         else:
