@@ -8,6 +8,7 @@ would make the service unsafe or useless is refused before uvicorn starts.
 from __future__ import annotations
 
 import os
+import secrets
 from typing import Annotated
 
 import typer
@@ -49,6 +50,9 @@ def serve(
     except UnsafeSettings as exc:
         fail(f"refusing to start: {exc}")
 
+    if settings.form_secret is None:
+        # One key for every worker: a form token signed by one worker is checked by another.
+        os.environ["GRADEGATE_FORM_SECRET"] = secrets.token_urlsafe(32)
     import uvicorn
 
     uvicorn.run(

@@ -74,6 +74,7 @@ _EXPORTS: dict[str, str] = {
     "TRIM": "values",
     "EnumVocabulary": "values",
     "norm_key": "values",
+    "did_you_mean": "values",
     "read_table": "tabular",
     "flatten": "tabular",
     "write_csv": "tabular",
@@ -136,5 +137,5 @@ if TYPE_CHECKING:
     from gradegate.scoring.rulesets import RuleSets, load_rulesets
     from gradegate.scoring.safe_cells import neutralize_text, xlsx_rows, xlsx_value
     from gradegate.scoring.tabular import flatten, read_table, write_csv, write_table
-    from gradegate.scoring.values import TRIM, EnumVocabulary, norm_key
+    from gradegate.scoring.values import TRIM, EnumVocabulary, did_you_mean, norm_key
     from gradegate.scoring.vocabulary import GRADING_FIELDS, RISK_FACTORS, RISK_VALUES, STAGES

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 
 from gradegate.service.problems import Problem
 
@@ -34,10 +35,26 @@ def _unauthenticated(detail: str) -> Problem:
     return Problem(401, "unauthenticated", "API key required", detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-def authenticate(request: Request, roles: frozenset[str]) -> Caller:
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def _loopback_only(request: Request) -> None:
+    """Auth disabled serves loopback only — however the app was started (uvicorn may bind 0.0.0.0)."""
+    server, client = request.scope.get("server"), request.scope.get("client")
+    if not (server and client and server[0] in LOOPBACK and client[0] in LOOPBACK):
+        raise Problem(
+            403,
+            "auth-disabled-off-loopback",
+            "Auth disabled: loopback only",
+            "this service runs with GRADEGATE_AUTH_DISABLED=true and answers only on a loopback address",
+        )
+
+
+async def authenticate(request: Request, roles: frozenset[str]) -> Caller:
     """The Caller when the request's key is valid and its role is one of `roles`; else 401/403."""
     service = request.app.state.service
     if service.settings.auth_disabled:
+        _loopback_only(request)
         return ANONYMOUS_DEV
     headers = request.headers
     authorization = headers.get("authorization", "")
@@ -45,9 +62,12 @@ def authenticate(request: Request, roles: frozenset[str]) -> Caller:
     presented = credentials.strip() if scheme.lower() == "bearer" else headers.get("x-api-key", "")
     if not presented:
         raise _unauthenticated("give an API key: `Authorization: Bearer gg_…` or `X-API-Key: gg_…`")
-    # Verified keys are cached (GRADEGATE_KEY_CACHE_S): the database is asked
-    # rarely enough that doing it on the event loop costs less than a thread hop.
-    key = service.keys.verify(presented)
+    # The key table lives in memory (keys.KeyStore); reading it again — when stale, or once a
+    # second for an unknown id — happens in a worker thread, never on the event loop.
+    keys = service.keys
+    if keys.needs_reload(presented):
+        await run_in_threadpool(keys.reload)
+    key = keys.check(presented)
     if key is None:
         raise _unauthenticated("the API key is unknown or revoked")
     if key.role not in roles:
@@ -64,7 +84,7 @@ def allow(roles: frozenset[str]):  # type: ignore[no-untyped-def]
     """A dependency giving the Caller when its key is valid and its role is one of `roles`."""
 
     async def check(request: Request) -> Caller:
-        return authenticate(request, roles)
+        return await authenticate(request, roles)
 
     return check
 

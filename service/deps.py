@@ -49,7 +49,7 @@ def decision_context(roles: frozenset[str]):  # type: ignore[no-untyped-def]
     # One dependency, not four: FastAPI's resolution costs tens of microseconds per
     # dependency, and these routes are the hot path.
     async def resolve(request: Request) -> AsyncIterator[DecisionContext]:
-        caller = authenticate(request, roles)
+        caller = await authenticate(request, roles)
         service: Service = request.app.state.service
         # One generation for the whole request: a reload meanwhile cannot mix rule sets.
         with service.rules.use() as rulesets:

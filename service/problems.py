@@ -16,10 +16,11 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gradegate.scoring import FieldIssue, InputError, RuleDefinitionError
+from gradegate.scoring import FieldIssue, InputError, RuleDefinitionError, did_you_mean
 from gradegate.scoring import errors as E
 
 log = logging.getLogger("gradegate.service")
@@ -92,7 +93,7 @@ def rules_problem(exc: RuleDefinitionError) -> Problem:
     )
 
 
-def _validation_issue(err: dict[str, Any]) -> dict[str, Any]:
+def _validation_issue(err: dict[str, Any], request: Request) -> dict[str, Any]:
     """A FastAPI/pydantic validation error as a field issue: `items.3`, `format`; the body itself is `body`."""
     loc = [str(p) for p in err.get("loc", ())]
     if loc and loc[0] in ("body", "query", "path", "header", "cookie"):
@@ -103,8 +104,23 @@ def _validation_issue(err: dict[str, Any]) -> dict[str, Any]:
         kind, E.WRONG_TYPE
     )
     accepted = err.get("ctx", {}).get("expected") if isinstance(err.get("ctx"), dict) else None
-    issue = FieldIssue(field, err.get("input"), reason, f"{field}: {err.get('msg', 'invalid')}", accepted)
+    message = f"{field}: {err.get('msg', 'invalid')}"
+    if reason == E.UNKNOWN_FIELD:
+        known = _body_fields(request)
+        message = f"unknown field {field!r}{did_you_mean(field, known)}"
+        accepted = ", ".join(known) or None
+    issue = FieldIssue(field, err.get("input"), reason, message, accepted)
     return issue.to_dict()
+
+
+def _body_fields(request: Request) -> list[str]:
+    """The fields of the route's body model: what an unknown field is compared with."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    for param in getattr(dependant, "body_params", ()):
+        model = getattr(param.field_info, "annotation", None)
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            return list(model.model_fields)
+    return []
 
 
 _STATUS_SLUG = {
@@ -135,7 +151,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
-        issues = [_validation_issue(e) for e in exc.errors()]
+        issues = [_validation_issue(e, request) for e in exc.errors()]
         detail = "the request is not valid: " + "; ".join(i["message"] for i in issues)
         return problem_response(request, Problem(422, "invalid-request", "Invalid request", detail, issues))
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from gradegate.service.auth import AdminDep, ReaderDep, ReloaderDep
 from gradegate.service.decision_log import Decision
@@ -85,13 +86,17 @@ def list_keys(service: ServiceDep, caller: AdminDep) -> Response:
     return json_response([k.public() for k in service.keys.list()])
 
 
+class KeyIn(BaseModel):
+    """A key to create; an unknown field is refused by name."""
+
+    model_config = ConfigDict(extra="forbid")
+    role: str = Field(description=f"one of {', '.join(ROLE_HELP)}")
+    label: str | None = Field(default=None, max_length=200)
+
+
 @router.post("/v1/keys", tags=["keys"], status_code=201, summary="Create an API key (shown once)")
-def create_key(
-    service: ServiceDep,
-    caller: AdminDep,
-    role: Annotated[str, Body(embed=True, description=f"one of {', '.join(ROLE_HELP)}")],
-    label: Annotated[str | None, Body(embed=True, max_length=200)] = None,
-) -> Response:
+def create_key(service: ServiceDep, caller: AdminDep, body: KeyIn) -> Response:
+    role, label = body.role, body.label
     try:
         record, secret = service.keys.create(role, label)
     except UnknownRole as exc:

@@ -76,7 +76,7 @@ async def grade(request: Request) -> Response:
     # dependency costs FastAPI an exit stack per request, more than the grading itself.
     # Graded on the event loop: a fraction of a millisecond of GIL-bound work, cheaper
     # than a hop to the thread pool (the rule engine never releases the GIL anyway).
-    caller = authenticate(request, GRADE)
+    caller = await authenticate(request, GRADE)
     what_if = _flag(request, "what_if")
     service: Service = request.app.state.service
     record = await read_json_object(request)
