@@ -32,6 +32,7 @@ from gradegate.service import (
     web_form,
 )
 from gradegate.service.auth import document_security
+from gradegate.service.json_guard import StrictJson
 from gradegate.service.limits import BodyLimit
 from gradegate.service.problems import Problem, problem_response
 from gradegate.service.runtime import Service
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             Problem(503, "database-unavailable", "Database unavailable", "the database did not answer; retry later"),
         )
 
+    app.add_middleware(StrictJson)  # inside the body limit: never buffers more than it allows
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(problems.CatchAll)
     app.add_middleware(SecurityHeaders)  # added last: the outermost, so every answer carries the headers

@@ -59,9 +59,24 @@ def problem_response(request: Request | None, problem: Problem) -> Response:
     }
     if problem.errors is not None:
         body["errors"] = problem.errors
-    return Response(
-        orjson.dumps(body, default=str), status_code=problem.status, media_type=MEDIA_TYPE, headers=problem.headers
-    )
+    try:
+        content = orjson.dumps(body, default=str)
+    except TypeError:  # an echoed value orjson cannot write: an integer past 64 bits, a lone surrogate
+        content = orjson.dumps(_writable(body), default=str)
+    return Response(content, status_code=problem.status, media_type=MEDIA_TYPE, headers=problem.headers)
+
+
+def _writable(value: Any) -> Any:
+    """`value` with what JSON output cannot carry made text: huge integers as digits, bad code points replaced."""
+    if isinstance(value, dict):
+        return {_writable(k): _writable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_writable(v) for v in value]
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**64:
+        return str(value)
+    return value
 
 
 def input_problem(exc: InputError, detail: str | None = None) -> Problem:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from gradegate.service.auth import AdminDep, ReaderDep, ReloaderDep
 from gradegate.service.decision_log import Decision
-from gradegate.service.deps import LogDep, ServiceDep
+from gradegate.service.deps import LogDep, ServiceDep, json_body_doc, read_json_object, read_model
 from gradegate.service.keys import ROLE_HELP, UnknownRole
 from gradegate.service.problems import Problem, rules_problem
 from gradegate.service.routes_grade import json_response
@@ -94,11 +94,18 @@ class KeyIn(BaseModel):
     label: str | None = Field(default=None, max_length=200)
 
 
-@router.post("/v1/keys", tags=["keys"], status_code=201, summary="Create an API key (shown once)")
-def create_key(service: ServiceDep, caller: AdminDep, body: KeyIn) -> Response:
+@router.post(
+    "/v1/keys",
+    tags=["keys"],
+    status_code=201,
+    summary="Create an API key (shown once)",
+    openapi_extra=json_body_doc(KeyIn, {"viewer": {"role": "viewer", "label": "dashboards"}}),
+)
+async def create_key(request: Request, service: ServiceDep, caller: AdminDep) -> Response:
+    body = read_model(KeyIn, await read_json_object(request))
     role, label = body.role, body.label
     try:
-        record, secret = service.keys.create(role, label)
+        record, secret = await run_in_threadpool(service.keys.create, role, label)
     except UnknownRole as exc:
         raise Problem(
             422,
