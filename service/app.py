@@ -65,8 +65,9 @@ async def _poll_rules(service: Service) -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     # Whatever starts the app (the CLI, `uvicorn --factory`, a test): unsafe settings never serve.
-    # The key count is checked when the database is opened (Service.start); the bind address,
-    # which only uvicorn knows, per request when auth is disabled (auth.authenticate).
+    # The key count is checked when the database is opened (Service.start). The address uvicorn
+    # really binds may differ from GRADEGATE_HOST (`uvicorn --host 0.0.0.0`): with auth disabled,
+    # every request is checked too (auth.authenticate).
     settings.check_safe()
 
     @asynccontextmanager

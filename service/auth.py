@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 
 from gradegate.service.problems import Problem
+from gradegate.service.settings import LOOPBACK
 
 # Which roles each kind of route admits (README: "Auth roles").
 GRADE = frozenset({"submitter", "system"})
@@ -33,9 +34,6 @@ ANONYMOUS_DEV = Caller(key_id="auth-disabled", role="*")
 
 def _unauthenticated(detail: str) -> Problem:
     return Problem(401, "unauthenticated", "API key required", detail, headers={"WWW-Authenticate": "Bearer"})
-
-
-LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
 def _loopback_only(request: Request) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import event
 
 from gradegate.service.app import create_app
 from gradegate.service.db import make_engine
+from gradegate.service.errors import UnsafeSettings
 from gradegate.service.keys import KeyStore
 from gradegate.service.settings import Settings
 from gradegate.service.testing import LiveServer, auth
@@ -38,7 +39,9 @@ def test_auth_disabled_app_built_directly_refuses_non_loopback_clients(tmp_path:
 
 
 def test_app_factory_refuses_unsafe_settings(tmp_path: Path) -> None:
-    """Without a key and with auth on, the app does not start, whoever builds it."""
+    """Auth off on a public address, or no key with auth on: the app does not start, whoever builds it."""
+    with pytest.raises(UnsafeSettings, match="loopback"):
+        create_app(Settings(db_path=tmp_path / "d.db", auth_disabled=True, host="0.0.0.0"))
     app = create_app(Settings(db_path=tmp_path / "d.db", reload_poll_s=0))
 
     async def start() -> None:
