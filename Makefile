@@ -46,7 +46,7 @@ lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 bench: setup
-	for b in grading decisions report http; do $(BIN)/python bench/bench_$$b.py || exit 1; done
+	for b in grading decisions report http auth; do $(BIN)/python bench/bench_$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) out build *.egg-info
