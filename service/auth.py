@@ -6,12 +6,15 @@ unknown one → 401; a valid key whose role the route does not allow → 403.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 
+from gradegate.service.keys import KeyStore
 from gradegate.service.problems import Problem
 from gradegate.service.settings import LOOPBACK
 
@@ -60,11 +63,8 @@ async def authenticate(request: Request, roles: frozenset[str]) -> Caller:
     presented = credentials.strip() if scheme.lower() == "bearer" else headers.get("x-api-key", "")
     if not presented:
         raise _unauthenticated("give an API key: `Authorization: Bearer gg_…` or `X-API-Key: gg_…`")
-    # The key table lives in memory (keys.KeyStore); reading it again — when stale, or once a
-    # second for an unknown id — happens in a worker thread, never on the event loop.
     keys = service.keys
-    if keys.needs_reload(presented):
-        await run_in_threadpool(keys.reload)
+    await _fresh_enough(keys, presented)
     key = keys.check(presented)
     if key is None:
         raise _unauthenticated("the API key is unknown or revoked")
@@ -76,6 +76,20 @@ async def authenticate(request: Request, roles: frozenset[str]) -> Caller:
             f"key {key.id} has role {key.role!r}; {request.url.path} needs one of {', '.join(sorted(roles))}",
         )
     return Caller(key_id=key.id, role=key.role)
+
+
+async def _fresh_enough(keys: KeyStore, presented: str) -> None:
+    """The key table in memory, read again first when needed — in a worker thread, never on the event loop.
+
+    One reload at a time: a request whose key the table does not know while a reload is running
+    waits for that reload (a key just created elsewhere), instead of being refused or starting another.
+    """
+    if keys.needs_reload(presented):
+        keys.pending = asyncio.ensure_future(run_in_threadpool(keys.reload))
+        await keys.pending
+    elif keys.pending is not None and not keys.pending.done() and keys.check(presented) is None:
+        with contextlib.suppress(Exception):  # the request that started the reload reports its failure
+            await asyncio.shield(keys.pending)
 
 
 def allow(roles: frozenset[str]):  # type: ignore[no-untyped-def]

@@ -84,7 +84,9 @@ def read_model(model: type[M], data: dict[str, Any]) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
+        # `known_fields`: what an unknown field is compared with for "did you mean" (problems.py).
+        known = list(model.model_fields)
+        errors = [{**e, "loc": ("body", *e["loc"]), "known_fields": known} for e in exc.errors(include_url=False)]
         raise RequestValidationError(errors) from None
 
 

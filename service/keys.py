@@ -15,6 +15,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Engine, func, insert, select, update
 
@@ -71,6 +72,7 @@ class KeyStore:
         self._loaded_at = -math.inf
         self._miss_reload_at = -math.inf
         self._lock = threading.Lock()
+        self.pending: Any = None  # the reload running for the service, if any (service.auth)
 
     def create(self, role: str, label: str | None = None) -> tuple[ApiKey, str]:
         """A new key: (its record, the full key text — shown to the user once, never stored)."""

@@ -122,7 +122,7 @@ def _validation_issue(err: dict[str, Any], request: Request) -> dict[str, Any]:
     accepted = err.get("ctx", {}).get("expected") if isinstance(err.get("ctx"), dict) else None
     message = f"{field}: {err.get('msg', 'invalid')}"
     if reason == E.UNKNOWN_FIELD:
-        known = _body_fields(request)
+        known = err.get("known_fields") or _body_fields(request)
         message = f"unknown field {field!r}{did_you_mean(field, known)}"
         accepted = ", ".join(known) or None
     issue = FieldIssue(field, err.get("input"), reason, message, accepted)
