@@ -135,13 +135,12 @@ def _fill_workbook(report: Report) -> Workbook:
         # A styled cell costs ~50 µs in openpyxl: per-project sheets of a large portfolio stay unformatted.
         formats = [(i, f) for i, c in enumerate(frame.columns) if (f := _number_format(c, frame[c]))]
         formats = formats if len(frame) <= FORMAT_ROWS else []
-        for row in xlsx_rows(sheet, frame):
-            if formats:
-                for i, number_format in formats:
-                    if row[i] is not None:
-                        row[i] = cell = WriteOnlyCell(sheet, value=row[i])
-                        cell.number_format = number_format
-            sheet.append(row)
+        for cells in xlsx_rows(sheet, frame):
+            for i, number_format in formats:
+                if cells[i] is not None:
+                    cells[i] = cell = WriteOnlyCell(sheet, value=cells[i])
+                    cell.number_format = number_format
+            sheet.append(cells)
         if overflow > 0:
             sheet.append([f"… {overflow:,} more rows do not fit an Excel sheet: see csv/{key}.csv"])
     return book

@@ -13,7 +13,7 @@ import json
 import zipfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -132,7 +132,7 @@ class CsvChunkWriter:
     """Writes a CSV in chunks with Arrow's writer (UTF-8 with BOM, so Excel shows Chinese correctly),
     formula-like text neutralized (safe_cells)."""
 
-    def __init__(self, fh, columns: dict[str, pa.DataType]):
+    def __init__(self, fh: BinaryIO, columns: dict[str, pa.DataType]):
         self.schema = pa.schema(list(columns.items()))
         fh.write(b"\xef\xbb\xbf")
         self._writer = pacsv.CSVWriter(fh, self.schema, write_options=pacsv.WriteOptions(quoting_style="needed"))
@@ -177,7 +177,7 @@ def read_jsonl(path: Path) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple
     return records, bad
 
 
-def write_excel(frame: pd.DataFrame, target: Any, sheet_name: str) -> None:
+def write_excel(frame: pd.DataFrame, target: Path | BinaryIO, sheet_name: str) -> None:
     """One sheet, header row first; text cells always text (safe_cells), never formulas."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(sheet_name[:31])
@@ -187,7 +187,7 @@ def write_excel(frame: pd.DataFrame, target: Any, sheet_name: str) -> None:
     book.save(target)
 
 
-def write_csv(frame: pd.DataFrame, target: Any) -> None:
+def write_csv(frame: pd.DataFrame, target: Path | BinaryIO) -> None:
     """CSV, UTF-8 with BOM (Excel shows Chinese correctly), formula-like text neutralized (safe_cells)."""
     neutralize_frame(frame).to_csv(target, index=False, encoding="utf-8-sig")
 

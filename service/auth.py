@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -92,7 +93,7 @@ async def _fresh_enough(keys: KeyStore, presented: str) -> None:
             await asyncio.shield(keys.pending)
 
 
-def allow(roles: frozenset[str]):  # type: ignore[no-untyped-def]
+def allow(roles: frozenset[str]) -> Callable[[Request], Awaitable[Caller]]:
     """A dependency giving the Caller when its key is valid and its role is one of `roles`."""
 
     async def check(request: Request) -> Caller:

@@ -15,7 +15,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import Engine, func, insert, select, update
 
@@ -156,6 +156,10 @@ def _parse(presented: str) -> tuple[str, str] | None:
     return parts[1], parts[2]
 
 
+@overload
+def _aware(moment: datetime) -> datetime: ...
+@overload
+def _aware(moment: datetime | None) -> datetime | None: ...
 def _aware(moment: datetime | None) -> datetime | None:
     # SQLite hands datetimes back naive; they were written in UTC.
     if moment is not None and moment.tzinfo is None:
