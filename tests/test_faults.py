@@ -26,7 +26,6 @@ from gradegate.service.settings import Settings
 from gradegate.service.testing import LiveServer, auth
 from tests.helpers import DATA, ROOT
 from tests.test_auth_matrix import PROJECT
-from tests.test_decision_log import PG_URL, _postgres_reachable
 from tests.test_service_cli import free_port
 
 CLIENTS = 8
@@ -104,16 +103,11 @@ def test_kill_9_under_load_loses_no_acknowledged_decision_sqlite(tmp_path: Path)
 
 @pytest.mark.slow
 @pytest.mark.postgres
-def test_kill_9_under_load_loses_no_acknowledged_decision_postgres(tmp_path: Path) -> None:
-    reason = _postgres_reachable()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+def test_kill_9_under_load_loses_no_acknowledged_decision_postgres(tmp_path: Path, postgres_url: str) -> None:
     schema = f"gg_test_{uuid.uuid4().hex[:12]}"
-    settings = Settings(database_url=PG_URL, db_schema=schema, db_path=tmp_path / "unused.db")
-    env = {"GRADEGATE_DATABASE_URL": PG_URL, "GRADEGATE_DB_SCHEMA": schema}
-    engine = create_engine(PG_URL)
+    settings = Settings(database_url=postgres_url, db_schema=schema, db_path=tmp_path / "unused.db")
+    env = {"GRADEGATE_DATABASE_URL": postgres_url, "GRADEGATE_DB_SCHEMA": schema}
+    engine = create_engine(postgres_url)
     try:
         acknowledged = _kill_under_load(settings, env, tmp_path / "serve.log")
         with engine.connect() as conn:
