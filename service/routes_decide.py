@@ -12,6 +12,7 @@ from gradegate.scoring import InputError, ReviewerRuleSet, Roster
 from gradegate.service.deps import DecideContext, read_json_object
 from gradegate.service.problems import Problem
 from gradegate.service.routes_grade import json_response
+from gradegate.service.schemas import GateOut, ReviewersOut
 
 router = APIRouter(tags=["gates and reviewers 决策点/评审点 · 评审专家"])
 
@@ -42,6 +43,7 @@ def _free_form(description: str, examples: dict[str, Any]) -> dict[str, Any]:
 
 @router.post(
     "/v1/gates/check",
+    response_model=GateOut,
     summary="Readiness of one gate for one project",
     openapi_extra=_free_form(
         "gates.md: project_id, gate, level (company 公司级 / office 办事处级) or grading, flags, "
@@ -84,6 +86,7 @@ def _roster(service: Any, reviewers: ReviewerRuleSet, inline: Any) -> Roster:
 
 @router.post(
     "/v1/reviewers/select",
+    response_model=ReviewersOut,
     summary="Required roles and the review panel for an order or contract",
     openapi_extra=_free_form(
         "reviewers.md: kind (order 订单 / contract 合同), id, contract_id, contract_type, amount_rmb, "
@@ -94,9 +97,9 @@ def _roster(service: Any, reviewers: ReviewerRuleSet, inline: Any) -> Roster:
 )
 async def reviewers_select(request: Request, ctx: DecideContext) -> Response:
     body = await read_json_object(request)
-    request = dict(body)
-    roster = _roster(ctx.service, ctx.rules.reviewers, request.pop("roster", None))
-    result = ctx.rules.reviewers.select(request, roster)
+    record = dict(body)
+    roster = _roster(ctx.service, ctx.rules.reviewers, record.pop("roster", None))
+    result = ctx.rules.reviewers.select(record, roster)
     out = result.model_dump(mode="json")
     decision_id = await ctx.log.record(
         route="/v1/reviewers/select", key_id=ctx.caller.key_id, input=body, output=out, ruleset=result.ruleset
