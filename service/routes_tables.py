@@ -83,7 +83,7 @@ def find_table(rules: RuleSets, code: str) -> TableRuleSet:
 async def decide(table: str, request: Request) -> Response:
     """`outputs` (each coded output with its `<name>_label`), the rules that matched, the rule set
     and `decision_id`. The body is one record: the table's inputs (see `GET /v1/tables`)."""
-    caller = authenticate(request, GRADE)
+    caller = await authenticate(request, GRADE)
     service: Service = request.app.state.service
     record = await read_json_object(request)
     with service.rules.use() as rules:

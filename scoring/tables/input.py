@@ -10,14 +10,13 @@ it for the message of every cell it refuses, so messages cannot drift.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any
 
 from gradegate.scoring import errors as E
 from gradegate.scoring.errors import FieldIssue, InputError
 from gradegate.scoring.tables.model import Input, TableRules
-from gradegate.scoring.values import EnumVocabulary, Issues, is_blank, norm_key, parse_number, parse_text
+from gradegate.scoring.values import EnumVocabulary, Issues, did_you_mean, is_blank, norm_key, parse_number, parse_text
 
 Value = float | bool | str | None
 BOOLEAN_SPELLINGS: dict[str, bool] = {
@@ -92,12 +91,9 @@ class InputParser:
         return parse_text(value, name, required=spec.required, max_length=spec.max_length)
 
     def unknown(self, key: str, value: Any) -> FieldIssue:
-        close = difflib.get_close_matches(str(key), list(self.inputs), n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
         accepted = ", ".join(self.inputs)
-        return FieldIssue(
-            str(key), value, E.UNKNOWN_FIELD, f"unknown field {key!r}{hint} (inputs: {accepted})", accepted
-        )
+        message = f"unknown field {key!r}{did_you_mean(str(key), self.inputs)}; inputs: {accepted}"
+        return FieldIssue(str(key), value, E.UNKNOWN_FIELD, message, accepted)
 
     def parse(self, record: Mapping[str, Any]) -> dict[str, Value]:
         """The inputs' values by name (None = blank); InputError naming every bad field."""
