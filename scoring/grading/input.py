@@ -105,6 +105,8 @@ class ProjectParser:
     def __init__(self, rules: GradingRules):
         self.vocab = GradingVocabulary(rules)
         self.fields = rules.input_fields()
+        # A record may carry the rule file's own fields too (grading on new fields).
+        self.record_fields = (*RECORD_FIELDS, *(name for name in self.fields if name not in RECORD_FIELDS))
 
     @cached_property
     def numeric_fields(self) -> dict[str, tuple[float, bool]]:
@@ -122,7 +124,7 @@ class ProjectParser:
         """The validated project; InputError listing every bad field otherwise."""
         issues = Issues()
         take = issues.take
-        issues.unknown_fields(record, RECORD_FIELDS)
+        issues.unknown_fields(record, self.record_fields)
 
         values: dict[str, Any] = {
             name: take(parse_text(record.get(name), name, required=name == "project_id", max_length=limit))
