@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from gradegate.cli.common import err, fail, stdout_console
+from gradegate.cli.database import open_database
 from gradegate.service.roles import ROLE_HELP, ROLES
 
 if TYPE_CHECKING:
@@ -22,22 +23,10 @@ keys_app = typer.Typer(help="Create, list and revoke the HTTP service's API keys
 
 
 def _store() -> tuple[KeyStore, Settings]:
-    # The database layer loads only when a key command runs: the rest of the CLI starts faster.
-    from pydantic import ValidationError
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from gradegate.service.db import make_engine
     from gradegate.service.keys import KeyStore
-    from gradegate.service.settings import Settings
 
-    try:
-        settings = Settings()
-    except ValidationError as exc:
-        fail(f"invalid GRADEGATE_* settings: {exc}")
-    try:
-        return KeyStore(make_engine(settings)), settings
-    except SQLAlchemyError as exc:
-        fail(f"cannot open the database {settings.safe_db_url}: {exc.__class__.__name__}: {exc.orig or exc}")
+    engine, settings = open_database()
+    return KeyStore(engine), settings
 
 
 @keys_app.command("create")

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body
 from fastapi.responses import Response
 
 from gradegate.scoring import InputError, ReviewerRuleSet, Roster
-from gradegate.service.deps import DecideContext
+from gradegate.service.deps import AS_OF_PARAMETER, DecideContext
 from gradegate.service.problems import Problem
 from gradegate.service.routes_grade import json_response
 
@@ -34,7 +34,11 @@ REVIEW_EXAMPLE = {
 }
 
 
-@router.post("/v1/gates/check", summary="Readiness of one gate for one project")
+@router.post(
+    "/v1/gates/check",
+    summary="Readiness of one gate for one project",
+    openapi_extra={"parameters": [AS_OF_PARAMETER]},
+)
 async def gate_check(
     body: dict[str, Any] = Body(  # noqa: B008 — FastAPI's way to document a free-form body
         openapi_examples={"SDP1 立项决策": {"value": GATE_EXAMPLE}},
@@ -75,7 +79,11 @@ def _roster(service: Any, reviewers: ReviewerRuleSet, inline: Any) -> Roster:
     return cache["roster"]
 
 
-@router.post("/v1/reviewers/select", summary="Required roles and the review panel for an order or contract")
+@router.post(
+    "/v1/reviewers/select",
+    summary="Required roles and the review panel for an order or contract",
+    openapi_extra={"parameters": [AS_OF_PARAMETER]},
+)
 async def reviewers_select(
     body: dict[str, Any] = Body(  # noqa: B008
         openapi_examples={"合同评审": {"value": REVIEW_EXAMPLE}},

@@ -36,7 +36,7 @@ def folder_hash(files: dict[str, str]) -> str:
     return "sha256:" + digest.hexdigest()
 
 
-def file_hash(text: str) -> str:
+def bundle_file_hash(text: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 

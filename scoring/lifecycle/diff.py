@@ -73,10 +73,7 @@ def _walk(a: Any, b: Any, path: list[str], out: list[str]) -> None:
             if [k for k in ia if k in ib] != [k for k in ib if k in ia]:
                 out.append(f"{_join(path) or 'list'} reordered")
             return
-    if len(path) > 1:
-        where = f"{_join(path[:-1])} {path[-1]}"
-    else:
-        where = _join(path) or "content"
+    where = f"{_join(path[:-1])} {path[-1]}" if len(path) > 1 else _join(path) or "content"
     out.append(f"{where} {_show(a)} → {_show(b)}")
 
 

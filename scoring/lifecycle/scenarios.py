@@ -132,8 +132,10 @@ def mismatches(expected: Any, actual: Any, path: str = "") -> list[str]:
         # Same items in the same order; an object inside is compared by the keys given.
         if not isinstance(actual, list) or len(actual) != len(expected):
             return [f"{path or 'answer'}: expected {_show(expected)}, got {_show(actual)}"]
-        found = [m for i, (w, a) in enumerate(zip(expected, actual, strict=True)) for m in mismatches(w, a, f"{path}[{i}]")]
-        return [f"{path or 'answer'}: expected {_show(expected)}, got {_show(actual)}"] if found else []
+        pairs = enumerate(zip(expected, actual, strict=True))
+        if any(mismatches(want, got, f"{path}[{i}]") for i, (want, got) in pairs):
+            return [f"{path or 'answer'}: expected {_show(expected)}, got {_show(actual)}"]
+        return []
     # true is not 1: a boolean matches only the same boolean
     same = expected is actual if bool in (type(expected), type(actual)) else expected == actual
     if same:
