@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from gradegate.cli import decisions_cmd, grade_cmd, keys_cmd, publish_cmd, report_cmd, rules_cmd, serve_cmd
+from gradegate.cli import decisions_cmd, grade_cmd, keys_cmd, publish_cmd, replay_cmd, report_cmd, rules_cmd, serve_cmd
 
 app = typer.Typer(
     name="gradegate",
@@ -14,7 +14,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (grade_cmd, rules_cmd, publish_cmd, serve_cmd, keys_cmd, decisions_cmd, report_cmd):
+for module in (grade_cmd, rules_cmd, publish_cmd, serve_cmd, keys_cmd, decisions_cmd, report_cmd, replay_cmd):
     module.register(app)
 
 
