@@ -22,7 +22,15 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 
-from gradegate.service import problems, routes_admin, routes_decide, routes_grade, routes_reports, web_form
+from gradegate.service import (
+    problems,
+    routes_admin,
+    routes_bundles,
+    routes_decide,
+    routes_grade,
+    routes_reports,
+    web_form,
+)
 from gradegate.service.auth import document_security
 from gradegate.service.limits import BodyLimit
 from gradegate.service.problems import Problem, problem_response
@@ -115,6 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes_grade.router)
     app.include_router(routes_decide.router)
     app.include_router(routes_reports.router)
+    app.include_router(routes_bundles.router)
     if settings.form_enabled:
         app.include_router(web_form.router)
         app.mount("/static", StaticFiles(packages=[("gradegate.service", "static")]), name="static")

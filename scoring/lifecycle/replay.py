@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from gradegate.scoring.errors import InputError
 from gradegate.scoring.grading.frame import grade_frame
 from gradegate.scoring.lifecycle.kinds import decider
 from gradegate.scoring.rulesets import RuleSets
-from gradegate.scoring.tabular import flatten
+from gradegate.scoring.tabular import records_frame
 
 CHANGE_COLUMNS = ["decision_id", "route", "subject_id", "before", "after", "before_total", "after_total"]
 INVALID_COLUMNS = ["decision_id", "route", "subject_id", "field", "reason", "message"]
@@ -50,7 +49,7 @@ class RouteSummary:
     invalid: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
     delta_sum: Counter[str] = field(default_factory=Counter)
-    delta_n: int = 0
+    delta_n: int = 0  # gradings valid before and after: the means' denominator
 
     def row(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -222,44 +221,61 @@ class Replayer:
             self._count(item, outcome(kind, item.before), outcome(kind, after), changes)
 
     def _grading(self, items: list[Item], changes: list[dict[str, Any]], invalid: list[dict[str, Any]]) -> None:
-        rows = [flatten(item.record) if isinstance(item.record, Mapping) else {} for item in items]
-        frame = pd.DataFrame(rows, dtype=object).astype("str")
+        frame = records_frame([item.record if isinstance(item.record, Mapping) else {} for item in items])
         batch = grade_frame(frame, self.candidate.grading, unique_ids=False)
         graded = batch.graded
         codes = [c.code for c in self.candidate.grading.rules.criteria]
-        position = graded["row"].to_numpy() - 1
-        levels = graded["level"].to_numpy()
-        totals = graded["total_score"].to_numpy()
-        points = np.column_stack([graded[f"points_{c}"].to_numpy() for c in codes]) if len(graded) else None
+        positions = (graded["row"].to_numpy() - 1).tolist()
+        levels = graded["level"].tolist()
+        totals = graded["total_score"].tolist()
+        after_points = graded[[f"points_{c}" for c in codes]].to_numpy(dtype=np.int64)
+        # Before points, one matrix per criteria layout of the logged answers (usually one).
+        layouts: dict[tuple[str, ...], tuple[list[int], list[list[int]]]] = {}
         done = np.zeros(len(items), dtype=bool)
-        for k, pos in enumerate(position):
+        for k, pos in enumerate(positions):
             item = items[pos]
             done[pos] = True
             summary = self._route(item.route)
             summary.replayed += 1
             before = item.before
-            before_total = before.get("total_score", "") if before else ""
             if before:
-                self._deltas(summary, before, codes, points[k])  # type: ignore[index]
-            self._count(item, outcome("grading", before), str(levels[k]), changes, (before_total, int(totals[k])))
+                criteria = before.get("criteria") or []
+                rows, points = layouts.setdefault(tuple(c["code"] for c in criteria), ([], []))
+                rows.append(k)
+                points.append([c["points"] for c in criteria])
+                summary.delta_n += 1
+                before_total = before.get("total_score", "")
+            else:
+                before_total = ""
+            self._count(item, outcome("grading", before), levels[k], changes, (before_total, totals[k]))
+        self._deltas(layouts, codes, after_points, items, positions)
         issues: dict[int, list[tuple[str, str, str]]] = {}
         for row, field_name, reason, message in batch.errors[["row", "field", "reason", "message"]].itertuples(
             index=False
         ):
             issues.setdefault(int(row) - 1, []).append((str(field_name), str(reason), str(message)))
+        unreadable = [("(input)", "wrong_type", "the logged input is not an object")]
         for pos in np.flatnonzero(~done):
             self._route(items[pos].route).replayed += 1
-            self._refused(
-                items[pos],
-                issues.get(int(pos), [("(input)", "wrong_type", "the logged input is not an object")]),
-                invalid,
-            )
+            self._refused(items[pos], issues.get(int(pos), unreadable), invalid)
 
-    @staticmethod
-    def _deltas(summary: RouteSummary, before: Mapping[str, Any], codes: list[str], after_points: Any) -> None:
-        was = {c.get("code"): c.get("points", 0) for c in before.get("criteria", [])}
-        summary.delta_n += 1
-        for code, now in zip(codes, after_points, strict=True):
-            summary.delta_sum[code] += int(now) - int(was.get(code, 0))
-        for code in was.keys() - set(codes):
-            summary.delta_sum[code] -= int(was[code])
+    def _deltas(
+        self,
+        layouts: dict[tuple[str, ...], tuple[list[int], list[list[int]]]],
+        codes: list[str],
+        after_points: np.ndarray,
+        items: list[Item],
+        positions: list[int],
+    ) -> None:
+        """Per route and criterion: the sum of (candidate points − logged points), summed by column."""
+        for layout, (rows, points) in layouts.items():
+            before = np.asarray(points, dtype=np.int64).reshape(len(rows), len(layout))
+            routes = np.array([items[positions[k]].route for k in rows], dtype=object)
+            after = after_points[rows]
+            for route in set(routes.tolist()):
+                mask = routes == route
+                summary = self._route(route)
+                for j, code in enumerate(codes):
+                    summary.delta_sum[code] += int(after[mask, j].sum())
+                for i, code in enumerate(layout):
+                    summary.delta_sum[code] -= int(before[mask, i].sum())
