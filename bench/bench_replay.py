@@ -98,6 +98,7 @@ def write_log(db: Path, size: int) -> None:
 
 
 def candidate(folder: Path) -> Path:
+    shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(ROOT / "rules", folder, ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
     grading = folder / "grading.yaml"
     grading.write_text(grading.read_text(encoding="utf-8").replace("threshold: 40", "threshold: 38"), encoding="utf-8")
