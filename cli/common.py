@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -20,6 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from gradegate.scoring import RuleDefinitionError, RuleSets, load_rulesets
+from gradegate.service.settings import Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_REJECTED = 0, 1, 3
 
@@ -53,8 +55,20 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(EXIT_FAILED)
 
 
+@cache
+def settings() -> Settings:
+    """gradegate's settings (GRADEGATE_*), read once per command; invalid ones end the command."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        fail(f"invalid GRADEGATE_* settings:\n{exc}")
+
+
 def load_rules_or_exit(directory: Path | None, as_of: str | None = None) -> RuleSets:
-    """The rule folder's rule sets, or with `as_of` those of the bundle effective that day."""
+    """The rule folder given, else the settings' (GRADEGATE_RULES_DIR), else the one gradegate ships;
+    with `as_of`, the rule sets of the bundle published for that day."""
     if as_of is not None:
         if directory is not None:
             fail("give --rules or --as-of, not both: --as-of decides under a published bundle")
@@ -62,7 +76,7 @@ def load_rules_or_exit(directory: Path | None, as_of: str | None = None) -> Rule
 
         return load_as_of(as_of)
     try:
-        return load_rulesets(directory)
+        return load_rulesets(directory or settings().rules_dir)
     except RuleDefinitionError as exc:
         fail_rules(exc)
 

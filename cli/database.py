@@ -17,16 +17,12 @@ if TYPE_CHECKING:
 
 
 def open_database() -> tuple[Engine, Settings]:
-    from pydantic import ValidationError
     from sqlalchemy.exc import SQLAlchemyError
 
+    from gradegate.cli.common import settings as read_settings
     from gradegate.service.db import make_engine
-    from gradegate.service.settings import Settings
 
-    try:
-        settings = Settings()
-    except ValidationError as exc:
-        fail(f"invalid GRADEGATE_* settings: {exc}")
+    settings = read_settings()
     try:
         return make_engine(settings), settings
     except SQLAlchemyError as exc:

@@ -35,7 +35,7 @@ def create(
     label: Annotated[str | None, typer.Option("--label", help="who or what the key is for")] = None,
 ) -> None:
     """Create a key with ROLE and print it (once: only its hash is stored)."""
-    from gradegate.service.keys import UnknownRole
+    from gradegate.service.errors import UnknownRole
 
     store, settings = _store()
     try:
