@@ -123,7 +123,7 @@ def bench_replay(sizes: list[int], work: Path) -> None:
             changed = sum(1 for _ in fh) - 1
         rows.append((size, m.seconds, m.peak_mb, changed))
         rate = size / m.seconds
-        print(f"replay {size:>9,} gradings: {m.seconds:6.1f} s  {rate:8,.0f}/s  peak {m.peak_mb:6.0f} MB  changed {changed:,}")
+        print(f"replay {size:>9,} gradings: {m.seconds:6.1f} s  {rate:8,.0f}/s  peak {m.peak_mb:6.0f} MB  changed {changed:,}")  # noqa: E501
     if len(rows) >= 2:
         (s0, _, p0, _), (s1, _, p1, _) = rows[0], rows[-1]
         print(f"peak memory {s1 / s0:.0f}× the log: {p1 / p0:.2f}× the memory")

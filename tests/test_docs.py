@@ -60,3 +60,20 @@ def test_every_command_has_its_docs_section(command: str) -> None:
 def test_every_rule_file_key_is_documented(model: type[BaseModel]) -> None:
     missing = sorted(k for k in _keys(model) if f"`{k}`" not in DOCS and f"`{k}[]`" not in DOCS)
     assert missing == []
+
+
+def test_scenario_keys_and_lifecycle_options_are_documented() -> None:
+    from gradegate.scoring import Scenario
+
+    missing = sorted(k for k in Scenario.model_fields if f"`{k}`" not in DOCS)
+    assert missing == []
+    for text in (
+        "`effective_from`",
+        "--as-of",
+        "--effective-from",
+        "?as_of=",
+        "changes.csv",
+        "summary.csv",
+        "replay.html",
+    ):
+        assert text in DOCS, text

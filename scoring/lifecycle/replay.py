@@ -90,7 +90,7 @@ def _items(logged: Logged) -> tuple[str, list[Item]]:
         items = [Item(logged.decision_id, route, rec, b) for rec, b in zip(logged.input, befores, strict=False)]
     else:
         items = [Item(logged.decision_id, route, logged.input, logged.output)]
-    if route.startswith("/v1/grade"):
+    if route.startswith("/v1/grade") or route == "/":  # the web form at / grades
         return "grading", items
     if route == "/v1/gates/check":
         return "gates", items
