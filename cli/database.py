@@ -26,7 +26,8 @@ def open_database() -> tuple[Engine, Settings]:
     try:
         return make_engine(settings), settings
     except SQLAlchemyError as exc:
-        fail(f"cannot open the database {settings.safe_db_url}: {exc.__class__.__name__}: {exc.orig or exc}")
+        cause = getattr(exc, "orig", None) or exc  # a DBAPIError carries the driver's own error
+        fail(f"cannot open the database {settings.safe_db_url}: {exc.__class__.__name__}: {cause}")
 
 
 def open_bundles() -> tuple[BundleStore, Settings]:
