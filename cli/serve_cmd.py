@@ -69,6 +69,10 @@ def serve(
         key_count = KeyStore(engine).count_active()
         if settings.rules_source == "database":
             _check_bundle(engine, settings)
+        else:
+            from gradegate.service.bundles import BundleStore
+
+            BundleStore(engine, settings.db_schema)  # its table made once here, not raced by the workers
         engine.dispose()
     except SQLAlchemyError as exc:
         fail(f"cannot open the database {settings.safe_db_url}: {exc.__class__.__name__}: {getattr(exc, 'orig', exc)}")

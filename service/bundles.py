@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Date, DateTime, Engine, String, Table, func, insert, select, text
+from sqlalchemy import Column, Date, DateTime, Engine, String, Table, func, insert, inspect, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from gradegate.scoring import RuleBundle, bundle_file_hash
 from gradegate.service.db import Json, metadata
@@ -80,7 +81,12 @@ class BundleStore:
     def __init__(self, engine: Engine, schema: str | None = None):
         self.engine = engine
         self.channel = f"gradegate_bundles_{schema}" if schema else "gradegate_bundles"
-        bundles.create(engine, checkfirst=True)
+        try:
+            bundles.create(engine, checkfirst=True)
+        except SQLAlchemyError:
+            # Several workers starting at once race to create it: one wins, the others find it made.
+            if not inspect(engine).has_table(bundles.name, schema=schema if self.is_postgres else None):
+                raise
 
     @property
     def is_postgres(self) -> bool:

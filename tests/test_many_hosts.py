@@ -18,7 +18,6 @@ from sqlalchemy import create_engine, text
 
 from tests.helpers import ROOT, run_cli
 from tests.test_auth_matrix import PROJECT
-from tests.test_decision_log import PG_URL, _postgres_reachable
 
 
 def _free_port() -> int:
@@ -40,15 +39,10 @@ def _wait(check, seconds: float, what: str) -> float:  # type: ignore[no-untyped
 
 
 @pytest.fixture
-def pg_env(tmp_path: Path) -> Iterator[dict[str, str]]:
-    reason = _postgres_reachable()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+def pg_env(tmp_path: Path, postgres_url: str) -> Iterator[dict[str, str]]:
     schema = f"gg_hosts_{uuid.uuid4().hex[:12]}"
     env = {
-        "GRADEGATE_DATABASE_URL": PG_URL,
+        "GRADEGATE_DATABASE_URL": postgres_url,
         "GRADEGATE_DB_SCHEMA": schema,
         "GRADEGATE_RULES_SOURCE": "database",
         "GRADEGATE_KEY_CACHE_S": "1",
@@ -59,7 +53,7 @@ def pg_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     try:
         yield env
     finally:
-        engine = create_engine(PG_URL)
+        engine = create_engine(postgres_url)
         with engine.begin() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         engine.dispose()
