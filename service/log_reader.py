@@ -35,7 +35,7 @@ def iter_logged(
     """The logged decisions from `since` to `until` (days in CST, both included), oldest first, in chunks."""
     query = select(
         decisions.c.id, decisions.c.route, cast(decisions.c.input, Text), cast(decisions.c.output, Text)
-    ).order_by(decisions.c.created_at, decisions.c.id)
+    ).order_by(decisions.c.id)  # UUIDv7: the primary key's order is the order they were made
     if since is not None:
         query = query.where(decisions.c.created_at >= day_start(since))
     if until is not None:

@@ -12,6 +12,7 @@ from gradegate.scoring import InputError, ReviewerRuleSet, Roster
 from gradegate.service.deps import AS_OF_PARAMETER, DecideContext
 from gradegate.service.problems import Problem
 from gradegate.service.routes_grade import json_response
+from gradegate.service.schemas import GateOut, ReviewersOut
 
 router = APIRouter(tags=["gates and reviewers 决策点/评审点 · 评审专家"])
 
@@ -36,6 +37,7 @@ REVIEW_EXAMPLE = {
 
 @router.post(
     "/v1/gates/check",
+    response_model=GateOut,
     summary="Readiness of one gate for one project",
     openapi_extra={"parameters": [AS_OF_PARAMETER]},
 )
@@ -81,6 +83,7 @@ def _roster(service: Any, reviewers: ReviewerRuleSet, inline: Any) -> Roster:
 
 @router.post(
     "/v1/reviewers/select",
+    response_model=ReviewersOut,
     summary="Required roles and the review panel for an order or contract",
     openapi_extra={"parameters": [AS_OF_PARAMETER]},
 )
