@@ -41,7 +41,6 @@ ROUTES = [
     ("reports", "POST", "/v1/reports", READ),
     ("reload", "POST", "/v1/rules/reload", {"analyst"}),
     ("bundles", "GET", "/v1/rules/bundles", READ),
-    ("bundles-page", "GET", "/rules/bundles", READ),
     ("keys-list", "GET", "/v1/keys", {"admin"}),
     ("keys-create", "POST", "/v1/keys", {"admin"}),
     ("keys-revoke", "DELETE", "/v1/keys/{key_id}", {"admin"}),
