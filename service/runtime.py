@@ -36,6 +36,7 @@ class Service:
         engine = make_engine(settings)
         keys = KeyStore(engine, settings.key_cache_s)
         settings.check_safe(key_count=None if settings.auth_disabled else keys.count_active())
+        keys.reload()  # the key table in memory before the first request
         bundles = BundleStore(engine, settings.db_schema)
         source = BundleSource(bundles) if settings.rules_source == "database" else settings.rules_dir
         rules = RulesState(source)
