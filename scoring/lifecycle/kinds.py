@@ -42,10 +42,15 @@ def _reviewers(rulesets: RuleSets, record: Mapping[str, Any]) -> dict[str, Any]:
 BUILT_IN: dict[str, Decider] = {"grading": _grading, "gates": _gates, "reviewers": _reviewers}
 
 
-def table_codes(rulesets: RuleSets) -> list[str]:
-    """The decision-table codes of a rule folder (none before decision tables exist in it)."""
+def _tables(rulesets: RuleSets) -> Mapping[str, Any]:
+    """The folder's decision tables by code (`RuleSets.tables`, issue 9); none where they do not exist."""
     tables = getattr(rulesets, "tables", None)
-    return list(tables.codes()) if tables is not None else []
+    return tables if isinstance(tables, Mapping) else {}
+
+
+def table_codes(rulesets: RuleSets) -> list[str]:
+    """The decision-table codes of a rule folder."""
+    return list(_tables(rulesets))
 
 
 def decider(rulesets: RuleSets, kind: str) -> Decider | None:
@@ -56,7 +61,7 @@ def decider(rulesets: RuleSets, kind: str) -> Decider | None:
 
         def _table(rules: RuleSets, record: Mapping[str, Any]) -> dict[str, Any]:
             # A table's answer is compared and replayed by its `outputs` (lifecycle.md).
-            answer = rules.tables.decide(kind, record).model_dump(mode="json")  # type: ignore[attr-defined]
+            answer = _tables(rules)[kind].decide(record).model_dump(mode="json")
             return dict(answer["outputs"])
 
         return _table
