@@ -20,6 +20,7 @@ class Measured:
     seconds: float
     peak_mb: float
     returncode: int
+    cpu_seconds: float = 0.0  # user + system time of the command: steadier than wall time on a busy machine
 
 
 def measure(args: list[str]) -> Measured:
@@ -31,11 +32,11 @@ def measure(args: list[str]) -> Measured:
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         start = time.perf_counter()
         proc = subprocess.run(
-            [GNU_TIME, "-f", "%M", "-o", report.name, *args],
+            [GNU_TIME, "-f", "%U %S %M", "-o", report.name, *args],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             check=False,
         )
         seconds = time.perf_counter() - start
-        peak_kb = int(report.read().strip().splitlines()[-1])
-    return Measured(seconds, peak_kb / 1024, proc.returncode)
+        user, system, peak_kb = report.read().strip().splitlines()[-1].split()
+    return Measured(seconds, int(peak_kb) / 1024, proc.returncode, float(user) + float(system))

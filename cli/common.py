@@ -40,6 +40,16 @@ RulesOption = Annotated[
 ]
 
 
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Decide under the rule bundle published for that day (YYYY-MM-DD, China Standard Time), "
+        "from the service database.",
+    ),
+]
+
+
 def fail(message: str) -> NoReturn:
     err.print(f"[bold red]error:[/] {message}", markup=True)
     raise typer.Exit(EXIT_FAILED)
@@ -56,15 +66,26 @@ def settings() -> Settings:
         fail(f"invalid GRADEGATE_* settings:\n{exc}")
 
 
-def load_rules_or_exit(directory: Path | None) -> RuleSets:
-    """The rule folder given, else the settings' (GRADEGATE_RULES_DIR), else the one gradegate ships."""
+def load_rules_or_exit(directory: Path | None, as_of: str | None = None) -> RuleSets:
+    """The rule folder given, else the settings' (GRADEGATE_RULES_DIR), else the one gradegate ships;
+    with `as_of`, the rule sets of the bundle published for that day."""
+    if as_of is not None:
+        if directory is not None:
+            fail("give --rules or --as-of, not both: --as-of decides under a published bundle")
+        from gradegate.cli.database import load_as_of
+
+        return load_as_of(as_of)
     try:
         return load_rulesets(directory or settings().rules_dir)
     except RuleDefinitionError as exc:
-        err.print("[bold red]error:[/] the rule files are invalid; nothing was run:", markup=True)
-        for issue in exc.issues:
-            err.print(f"  {issue}", markup=False)
-        raise typer.Exit(EXIT_FAILED) from None
+        fail_rules(exc)
+
+
+def fail_rules(exc: RuleDefinitionError, what: str = "the rule files are invalid; nothing was run:") -> NoReturn:
+    err.print(f"[bold red]error:[/] {what}", markup=True)
+    for issue in exc.issues:
+        err.print(f"  {issue}", markup=False)
+    raise typer.Exit(EXIT_FAILED) from None
 
 
 @contextmanager

@@ -15,7 +15,16 @@ from typing import Annotated, Any, BinaryIO
 
 import typer
 
-from gradegate.cli.common import EXIT_OK, EXIT_REJECTED, RulesOption, err, fail, load_rules_or_exit, settings
+from gradegate.cli.common import (
+    EXIT_OK,
+    EXIT_REJECTED,
+    AsOfOption,
+    RulesOption,
+    err,
+    fail,
+    load_rules_or_exit,
+    settings,
+)
 from gradegate.scoring import (
     BatchCounts,
     Decide,
@@ -39,9 +48,10 @@ def gate_check(
     ] = None,
     output: OutputOption = None,
     rules: RulesOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Gate readiness (决策点/评审点) for each request: ready or not, what blocks it, whose move, who decides."""
-    rulesets = load_rules_or_exit(rules)
+    rulesets = load_rules_or_exit(rules, as_of)
     gates, grading = rulesets.gates, rulesets.grading
     if gate is not None:
         code = gates.parser(grading.rules.level_labels).gates.parse(gate, "--gate")
@@ -66,12 +76,13 @@ def reviewers(
     ] = None,
     output: OutputOption = None,
     rules: RulesOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Review panel (评审专家) for each order or contract: required roles and why, the experts, meeting, decision.
 
     A request line may carry its own `roster` (a list of expert objects) instead of the roster file.
     """
-    rulesets = load_rules_or_exit(rules)
+    rulesets = load_rules_or_exit(rules, as_of)
     ruleset = rulesets.reviewers
     path = roster or settings().roster_path
     try:

@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from gradegate.cli.common import EXIT_OK, EXIT_REJECTED, RulesOption, byte_progress, err, fail, load_rules_or_exit
+from gradegate.cli.common import (
+    EXIT_OK,
+    EXIT_REJECTED,
+    AsOfOption,
+    RulesOption,
+    byte_progress,
+    err,
+    fail,
+    load_rules_or_exit,
+)
 from gradegate.scoring import TableError, table_format
 
 
@@ -19,6 +28,7 @@ def grade(
         typer.Option("--errors", help="Rejected rows (.csv or .xlsx); default: OUTPUT's name + .errors.csv."),
     ] = None,
     rules: RulesOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Grade every project of INPUT (项目等级评定) into OUTPUT; rejected rows go to the errors file.
 
@@ -32,7 +42,7 @@ def grade(
     except TableError as exc:
         fail(str(exc))
     errors = errors or output.with_name(output.stem + ".errors.csv")
-    rulesets = load_rules_or_exit(rules)
+    rulesets = load_rules_or_exit(rules, as_of)
     from gradegate.scoring import GradingRun  # pandas and Arrow: only when grading
 
     run = GradingRun(rulesets.grading, input)

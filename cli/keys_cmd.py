@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from gradegate.cli.common import err, fail, stdout_console
-from gradegate.cli.common import settings as read_settings
+from gradegate.cli.database import open_database
 from gradegate.service.roles import ROLE_HELP, ROLES
 
 if TYPE_CHECKING:
@@ -23,18 +23,10 @@ keys_app = typer.Typer(help="Create, list and revoke the HTTP service's API keys
 
 
 def _store() -> tuple[KeyStore, Settings]:
-    # The database layer loads only when a key command runs: the rest of the CLI starts faster.
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from gradegate.service.db import make_engine
     from gradegate.service.keys import KeyStore
 
-    settings = read_settings()
-    try:
-        return KeyStore(make_engine(settings)), settings
-    except SQLAlchemyError as exc:
-        cause = getattr(exc, "orig", None) or exc  # a DBAPIError carries the driver's own error
-        fail(f"cannot open the database {settings.safe_db_url}: {exc.__class__.__name__}: {cause}")
+    engine, settings = open_database()
+    return KeyStore(engine), settings
 
 
 @keys_app.command("create")

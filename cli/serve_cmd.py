@@ -18,11 +18,32 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from gradegate.cli.common import RulesOption, fail, load_rules_or_exit
+from gradegate.cli.common import RulesOption, fail, fail_rules, load_rules_or_exit
 from gradegate.cli.common import settings as read_settings
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
+    from sqlalchemy import Engine
+
+    from gradegate.service.settings import Settings
+
+
+def _check_bundle(engine: Engine, settings: Settings) -> None:
+    """Database source: a bundle effective today must exist and load, or the service would serve nothing."""
+    from gradegate.scoring import RuleDefinitionError, today_cst
+    from gradegate.service.bundles import BundleStore
+
+    store = BundleStore(engine, settings.db_schema)
+    found = store.effective_on(today_cst())
+    if found is None:
+        fail(
+            f"refusing to start: GRADEGATE_RULES_SOURCE=database but no rule bundle in {settings.safe_db_url} "
+            "is effective today; publish one with `gradegate rules publish`"
+        )
+    try:
+        store.load(found.hash).load().close()
+    except RuleDefinitionError as exc:
+        fail_rules(exc, f"refusing to start: the bundle {found.short_hash} effective today does not load:")
 
 
 def serve(
@@ -46,10 +67,17 @@ def serve(
     overrides = {"GRADEGATE_HOST": host, "GRADEGATE_PORT": port, "GRADEGATE_RULES_DIR": rules and rules.resolve()}
     os.environ.update({name: str(value) for name, value in overrides.items() if value is not None})
     settings = read_settings()
-    load_rules_or_exit(settings.rules_dir).close()
+    if settings.rules_source == "folder":
+        load_rules_or_exit(settings.rules_dir).close()
     try:
         engine = make_engine(settings)
         key_count = KeyStore(engine).count_active()
+        if settings.rules_source == "database":
+            _check_bundle(engine, settings)
+        else:
+            from gradegate.service.bundles import BundleStore
+
+            BundleStore(engine, settings.db_schema)  # its table made once here, not raced by the workers
         engine.dispose()
     except SQLAlchemyError as exc:
         fail(f"cannot open the database {settings.safe_db_url}: {exc.__class__.__name__}: {getattr(exc, 'orig', exc)}")

@@ -13,6 +13,7 @@ Layout (one subpackage per kind of decision over a small kernel):
       jsonl.py       the JSON-lines runner (line N answers line N)
       rulesets.py    a rule folder loaded all-or-nothing;  resources.py: the shipped defaults
       vocabulary.py  the grading input fields, levels and stages (the public data contract)
+      lifecycle/     scenarios beside the rules, bundles, effective dates, rule diffs, replay
       grading/       model, checks, input, engine, result, ruleset; frame + parse_frame (batch); whatif
       gates/         model, input, engine, result, ruleset
       reviewers/     model, input, engine, roster, result, ruleset
@@ -96,6 +97,20 @@ _EXPORTS: dict[str, str] = {
     "BatchCounts": "jsonl",
     "Decide": "jsonl",
     "run_lines": "jsonl",
+    # the rule lifecycle: scenarios, bundles, effective dates, diffs, replay
+    "Scenario": "lifecycle.scenarios",
+    "ScenarioReport": "lifecycle.scenarios",
+    "run_scenarios": "lifecycle.scenarios",
+    "RuleBundle": "lifecycle.bundle",
+    "bundle_file_hash": "lifecycle.bundle",
+    "diff_files": "lifecycle.diff",
+    "CST": "lifecycle.dates",
+    "today_cst": "lifecycle.dates",
+    "parse_day": "lifecycle.dates",
+    "Logged": "lifecycle.replay",
+    "Replayer": "lifecycle.replay",
+    "REPLAY_CHANGE_COLUMNS": "lifecycle.replay",
+    "REPLAY_INVALID_COLUMNS": "lifecycle.replay",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -137,6 +152,11 @@ if TYPE_CHECKING:
     from gradegate.scoring.grading.whatif import WhatIf, what_if
     from gradegate.scoring.identity import RuleSetIdentity, RulesetRef, content_hash
     from gradegate.scoring.jsonl import BatchCounts, Decide, run_lines
+    from gradegate.scoring.lifecycle.bundle import RuleBundle, bundle_file_hash
+    from gradegate.scoring.lifecycle.dates import CST, parse_day, today_cst
+    from gradegate.scoring.lifecycle.diff import diff_files
+    from gradegate.scoring.lifecycle.replay import REPLAY_CHANGE_COLUMNS, REPLAY_INVALID_COLUMNS, Logged, Replayer
+    from gradegate.scoring.lifecycle.scenarios import Scenario, ScenarioReport, run_scenarios
     from gradegate.scoring.resources import default_roster_path, default_rules_dir, sample_path
     from gradegate.scoring.reviewers.model import ReviewerRules
     from gradegate.scoring.reviewers.result import ReviewerSelection

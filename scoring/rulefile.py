@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -36,6 +36,8 @@ class RuleFileHeader(RuleModel):
     name: str = Field(min_length=1, max_length=80)
     version: str = Field(min_length=1, max_length=40)
     description: str | None = None
+    # The day (China Standard Time) from which this file decides once published (lifecycle.md).
+    effective_from: date | None = None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import secrets
 from collections.abc import AsyncIterator
@@ -25,6 +26,7 @@ from gradegate.service import (
     docs_pages,
     problems,
     routes_admin,
+    routes_bundles,
     routes_decide,
     routes_grade,
     routes_reports,
@@ -53,8 +55,13 @@ details (RFC 9457, `application/problem+json`) naming the field, the value and w
 """
 
 
+def _poll_interval(settings: Settings) -> float:
+    """Seconds between checks of the rules' source; 0: never (folder mode only: bundles are always watched)."""
+    return settings.bundle_poll_s if settings.rules_source == "database" else settings.reload_poll_s
+
+
 async def _poll_rules(service: Service) -> None:
-    interval = service.settings.reload_poll_s
+    interval = _poll_interval(service.settings)
     while True:
         await asyncio.sleep(interval)
         try:
@@ -75,10 +82,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service = Service.start(settings)
         app.state.service = service
-        poller = asyncio.create_task(_poll_rules(service)) if settings.reload_poll_s > 0 else None
+        poller = asyncio.create_task(_poll_rules(service)) if _poll_interval(settings) > 0 else None
+        listener = None
+        if settings.rules_source == "database" and service.bundles.is_postgres:
+            from gradegate.service.bundle_listener import BundleListener
+
+            reload = functools.partial(service.rules.reload, only_if_changed=True)
+            listener = BundleListener(settings.db_url, service.bundles.channel, reload).start()
         try:
             yield
         finally:
+            if listener is not None:
+                listener.stop()
             if poller is not None:
                 poller.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -118,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes_decide.router)
     app.include_router(routes_tables.router)
     app.include_router(routes_reports.router)
+    app.include_router(routes_bundles.router)
     docs_pages.install(app)
     if settings.form_enabled:
         app.include_router(web_form.router)

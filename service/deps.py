@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
@@ -10,9 +11,10 @@ from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
-from gradegate.scoring import RuleSets
+from gradegate.scoring import RuleSets, parse_day
 from gradegate.scoring import errors as E
 from gradegate.service.auth import DECIDE, GRADE, Caller, authenticate
+from gradegate.service.bundle_source import NoBundle
 from gradegate.service.decision_log import DecisionLog
 from gradegate.service.json_guard import body_problem, check_json, is_json
 from gradegate.service.problems import Problem
@@ -30,6 +32,48 @@ async def use_rules(request: Request) -> AsyncIterator[RuleSets]:
     # One generation for the whole request: a reload meanwhile cannot mix rule sets.
     with request.app.state.service.rules.use() as rulesets:
         yield rulesets
+
+
+AS_OF_PARAMETER = {
+    "name": "as_of",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "string", "format": "date"},
+    "description": "decide under the rule bundle effective that day (YYYY-MM-DD, China Standard Time); "
+    "default: the rules in service now",
+}
+
+
+def _as_of_problem(value: str, reason: str, message: str, accepted: str) -> Problem:
+    issue = {"field": "as_of", "value": value, "reason": reason, "message": message, "accepted": accepted}
+    return Problem(422, "invalid-as-of", "No rules for as_of", message, [issue])
+
+
+@contextmanager
+def rules_for(request: Request, service: Service) -> Iterator[RuleSets]:
+    """The rules a decision request uses: those in service, or with `?as_of=DAY` the bundle effective that day.
+
+    One generation for the whole request: a reload meanwhile cannot mix rule sets.
+    """
+    as_of = request.query_params.get("as_of")
+    if as_of is None:
+        with service.rules.use() as rulesets:
+            yield rulesets
+        return
+    try:
+        day = parse_day(as_of, "as_of")
+    except ValueError as exc:
+        raise _as_of_problem(as_of, E.WRONG_TYPE, str(exc), "a date YYYY-MM-DD") from None
+    try:
+        held = service.as_of.use(day)
+        rulesets = held.__enter__()
+    except NoBundle as exc:
+        accepted = f"a day on or after {exc.first}" if exc.first else "none: publish a rule bundle first"
+        raise _as_of_problem(as_of, E.OUT_OF_RANGE, f"as_of {day}: {exc}", accepted) from None
+    try:
+        yield rulesets
+    finally:
+        held.__exit__(None, None, None)
 
 
 async def get_log(request: Request) -> DecisionLog:
@@ -52,8 +96,7 @@ def decision_context(roles: frozenset[str]) -> Callable[[Request], AsyncIterator
     async def resolve(request: Request) -> AsyncIterator[DecisionContext]:
         caller = await authenticate(request, roles)
         service: Service = request.app.state.service
-        # One generation for the whole request: a reload meanwhile cannot mix rule sets.
-        with service.rules.use() as rulesets:
+        with rules_for(request, service) as rulesets:
             yield DecisionContext(caller, rulesets, service.log, service)
 
     return resolve

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from gradegate.scoring import InputError, ReviewerRuleSet, Roster
-from gradegate.service.deps import DecideContext, read_json_object
+from gradegate.service.deps import AS_OF_PARAMETER, DecideContext, read_json_object
 from gradegate.service.problems import Problem
 from gradegate.service.routes_grade import json_response
 from gradegate.service.schemas import GateOut, ReviewersOut
@@ -36,9 +36,10 @@ REVIEW_EXAMPLE = {
 
 
 def _free_form(description: str, examples: dict[str, Any]) -> dict[str, Any]:
-    """The OpenAPI `requestBody` of a route whose body the core validates field by field."""
+    """The OpenAPI `requestBody` of a route whose body the core validates field by field, and its `as_of`."""
     content = {"schema": {"type": "object"}, "examples": {k: {"value": v} for k, v in examples.items()}}
-    return {"requestBody": {"required": True, "description": description, "content": {"application/json": content}}}
+    body = {"required": True, "description": description, "content": {"application/json": content}}
+    return {"requestBody": body, "parameters": [AS_OF_PARAMETER]}
 
 
 @router.post(

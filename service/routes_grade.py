@@ -13,7 +13,14 @@ from gradegate.scoring import FieldIssue, GradingResult, GradingRuleSet, InputEr
 from gradegate.scoring import errors as E
 from gradegate.scoring import what_if as compute_what_if
 from gradegate.service.auth import GRADE, authenticate
-from gradegate.service.deps import GradeContext, json_body_doc, read_json_object, read_model
+from gradegate.service.deps import (
+    AS_OF_PARAMETER,
+    GradeContext,
+    json_body_doc,
+    read_json_object,
+    read_model,
+    rules_for,
+)
 from gradegate.service.problems import Problem
 from gradegate.service.runtime import Service
 from gradegate.service.schemas import PROJECT_EXAMPLE, BatchIn, BatchOut, GradeOut, ProjectIn
@@ -64,7 +71,8 @@ def json_response(body: Any) -> Response:
                 "schema": {"type": "boolean", "default": False},
                 "description": "add, per criterion, the smallest change of input that would change the level "
                 "(如何改变等级)",
-            }
+            },
+            AS_OF_PARAMETER,
         ],
     },
 )
@@ -80,7 +88,7 @@ async def grade(request: Request) -> Response:
     what_if = _flag(request, "what_if")
     service: Service = request.app.state.service
     record = await read_json_object(request)
-    with service.rules.use() as rules:
+    with rules_for(request, service) as rules:
         out = rules.grading.evaluate(record)
         # Serialized once: the same bytes are the logged output and the answer's body.
         body = orjson.dumps(out)
@@ -97,7 +105,10 @@ async def grade(request: Request) -> Response:
     "/v1/grade/batch",
     response_model=BatchOut,
     summary="Grade a list of projects; bad items are reported, good ones graded",
-    openapi_extra=json_body_doc(BatchIn, {"两个项目 two projects": {"items": [PROJECT_EXAMPLE]}}),
+    openapi_extra={
+        **json_body_doc(BatchIn, {"两个项目 two projects": {"items": [PROJECT_EXAMPLE]}}),
+        "parameters": [AS_OF_PARAMETER],
+    },
 )
 async def grade_batch(request: Request, ctx: GradeContext) -> Response:
     """One entry per item, in order: `ok` with the result, or the item's field errors.

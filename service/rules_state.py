@@ -7,9 +7,11 @@ mix. A request holds its generation for its whole life (`use()`); an old
 generation's durable_rules rulesets are closed only when its last request ends.
 A broken rule folder is refused and the last good rules keep serving.
 
-Each uvicorn worker owns one `RulesState` and polls the folder's content
-hashes, so every worker notices a change made to the files, whichever
-worker (or none) received `POST /v1/rules/reload`.
+Each uvicorn worker owns one `RulesState` and polls its source's fingerprint,
+so every worker notices a change, whichever worker (or none) received
+`POST /v1/rules/reload`. The source is a folder (the default: content hashes
+of its files) or the published bundles (service/bundle_source.py: the hash of
+the bundle effective now).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 from gradegate.scoring import RuleDefinitionError, RuleSets, load_rulesets
 
@@ -39,6 +42,25 @@ def folder_fingerprint(directory: Path) -> str:
         except OSError:
             digest.update(b"<unreadable>")
     return digest.hexdigest()
+
+
+class RulesSource(Protocol):
+    """Where the rules come from: a cheap fingerprint that changes when they do, and a full load."""
+
+    def fingerprint(self) -> str: ...
+
+    def load(self, fingerprint: str) -> RuleSets: ...
+
+
+class FolderSource:
+    def __init__(self, directory: Path):
+        self.directory = directory
+
+    def fingerprint(self) -> str:
+        return folder_fingerprint(self.directory)
+
+    def load(self, fingerprint: str) -> RuleSets:
+        return load_rulesets(self.directory)
 
 
 @dataclass
@@ -70,12 +92,12 @@ def _compile(rulesets: RuleSets) -> RuleSets:
 
 
 class RulesState:
-    def __init__(self, directory: Path):
-        self.directory = directory
+    def __init__(self, source: Path | RulesSource):
+        self.source: RulesSource = FolderSource(source) if isinstance(source, Path) else source
         self._lock = threading.Lock()
         self._reload_lock = threading.Lock()
-        fingerprint = folder_fingerprint(directory)
-        self._current = Generation(_compile(load_rulesets(directory)), fingerprint, 1)
+        fingerprint = self.source.fingerprint()
+        self._current = Generation(_compile(self.source.load(fingerprint)), fingerprint, 1)
         self._refused_fingerprint: str | None = None
         self.last_error: RuleDefinitionError | None = None
         self.last_error_at: datetime | None = None
@@ -104,13 +126,13 @@ class RulesState:
                 gen.rulesets.close()
 
     def reload(self, *, only_if_changed: bool = False) -> ReloadOutcome:
-        """Load the folder again; swap it in when valid, keep the old rules and report why when not."""
+        """Load the source again; swap it in when valid, keep the old rules and report why when not."""
         with self._reload_lock:
-            fingerprint = folder_fingerprint(self.directory)
+            fingerprint = self.source.fingerprint()
             if only_if_changed and fingerprint in (self._current.fingerprint, self._refused_fingerprint):
                 return ReloadOutcome(False, self.generation)
             try:
-                fresh = _compile(load_rulesets(self.directory))
+                fresh = _compile(self.source.load(fingerprint))
             except RuleDefinitionError as exc:
                 self._refused_fingerprint = fingerprint
                 self.last_error, self.last_error_at = exc, datetime.now(UTC)
@@ -125,7 +147,7 @@ class RulesState:
                 close_old = old.users == 0
             if close_old:
                 old.rulesets.close()
-            log.info("rules reloaded: generation %d", self._current.number)
+            log.info("rules reloaded: generation %d (%s)", self._current.number, fingerprint)
             return ReloadOutcome(True, self._current.number)
 
     def close(self) -> None:

@@ -11,6 +11,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from gradegate.service.bundle_source import AsOfRules, BundleSource
+from gradegate.service.bundles import BundleStore
 from gradegate.service.db import make_engine
 from gradegate.service.decision_log import DecisionLog
 from gradegate.service.keys import KeyStore
@@ -26,6 +28,8 @@ class Service:
     log: DecisionLog
     rules: RulesState
     roster_cache: dict[str, Any]
+    bundles: BundleStore
+    as_of: AsOfRules
 
     @classmethod
     def start(cls, settings: Settings) -> Service:
@@ -33,9 +37,13 @@ class Service:
         keys = KeyStore(engine, settings.key_cache_s)
         settings.check_safe(key_count=None if settings.auth_disabled else keys.count_active())
         keys.reload()  # the key table in memory before the first request
-        return cls(settings, engine, keys, DecisionLog(engine), RulesState(settings.rules_dir), {})
+        bundles = BundleStore(engine, settings.db_schema)
+        source = BundleSource(bundles) if settings.rules_source == "database" else settings.rules_dir
+        rules = RulesState(source)
+        return cls(settings, engine, keys, DecisionLog(engine), rules, {}, bundles, AsOfRules(bundles))
 
     def stop(self) -> None:
         self.log.close()
         self.rules.close()
+        self.as_of.close()
         self.engine.dispose()

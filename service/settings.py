@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -34,6 +35,18 @@ class Settings(BaseSettings):
     db_schema: str | None = Field(default=None, description="PostgreSQL schema for the tables (default: search path)")
     db_busy_timeout_s: float = Field(default=2.0, gt=0, description="how long a write waits for a locked database")
     rules_dir: Path = Field(default_factory=default_rules_dir, description="folder of rule files")
+    rules_source: Literal["folder", "database"] = Field(
+        default="folder",
+        description="where the served rules come from: the rules_dir folder, or the bundles published to the "
+        "database (`gradegate rules publish`), the one effective now",
+    )
+    bundle_poll_s: float = Field(
+        default=1.0,
+        gt=0,
+        le=60,
+        description="seconds between checks for a newly effective bundle (database source); PostgreSQL also "
+        "wakes every host at once with LISTEN/NOTIFY",
+    )
     roster_path: Path = Field(default_factory=default_roster_path, description="roster CSV for /v1/reviewers/select")
     key_cache_s: float = Field(
         default=5.0, ge=0, le=300, description="seconds a verified API key is trusted before asking the database again"

@@ -43,6 +43,7 @@ ROUTES = [
     ("decide-batch", "POST", "/v1/decide/{table}/batch", GRADE),
     ("tables", "GET", "/v1/tables", READ),
     ("reload", "POST", "/v1/rules/reload", {"analyst"}),
+    ("bundles", "GET", "/v1/rules/bundles", READ),
     ("keys-list", "GET", "/v1/keys", {"admin"}),
     ("keys-create", "POST", "/v1/keys", {"admin"}),
     ("keys-revoke", "DELETE", "/v1/keys/{key_id}", {"admin"}),

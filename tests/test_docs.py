@@ -79,6 +79,23 @@ def test_every_rule_file_key_is_in_the_analysts_guide(model: type[BaseModel]) ->
     assert missing == []
 
 
+def test_scenario_keys_and_lifecycle_options_are_documented() -> None:
+    from gradegate.scoring import Scenario
+
+    missing = sorted(k for k in Scenario.model_fields if f"`{k}`" not in DOCS)
+    assert missing == []
+    for text in (
+        "`effective_from`",
+        "--as-of",
+        "--effective-from",
+        "?as_of=",
+        "changes.csv",
+        "summary.csv",
+        "replay.html",
+    ):
+        assert text in DOCS, text
+
+
 def test_every_stage_a_gate_may_name_is_in_the_analysts_guide() -> None:
     body = doc_section("analysts-gates")
     assert [s for s in STAGES if f"`{s}` {STAGES[s]}" not in body] == []

@@ -19,7 +19,7 @@ SAMPLE = DATA / "sample_portfolio.csv"
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("impact")
     candidate = base / "rules_b"
-    shutil.copytree(RULES, candidate)  # the whole folder: decision tables live in tables/
+    shutil.copytree(RULES, candidate)  # the whole folder: scenarios/ and tables/ included
     text = (candidate / "grading.yaml").read_text(encoding="utf-8")
     assert text.count("core: {label: 战略核心, points: 15}") == 1
     text = text.replace("core: {label: 战略核心, points: 15}", "core: {label: 战略核心, points: 25}")
@@ -80,7 +80,7 @@ def test_in_html_and_workbook(out: Path) -> None:
 def test_only_one_direction_when_weight_drops(tmp_path: Path) -> None:
     """And the other way: a smaller weight only lowers projects (office level after the change)."""
     candidate = tmp_path / "rules_c"
-    shutil.copytree(RULES, candidate)  # the whole folder: decision tables live in tables/
+    shutil.copytree(RULES, candidate)  # the whole folder: scenarios/ and tables/ included
     text = (candidate / "grading.yaml").read_text(encoding="utf-8")
     (candidate / "grading.yaml").write_text(
         text.replace("core: {label: 战略核心, points: 15}", "core: {label: 战略核心, points: 5}"), encoding="utf-8"

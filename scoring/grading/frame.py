@@ -159,11 +159,18 @@ def _flag_duplicates(parsed: ParsedFrame, ids: np.ndarray, first_row: int, seen:
 
 
 def assemble(
-    parsed: ParsedFrame, n: int, ruleset: GradingRuleSet, first_row: int = 1, seen: dict[str, int] | None = None
+    parsed: ParsedFrame,
+    n: int,
+    ruleset: GradingRuleSet,
+    first_row: int = 1,
+    seen: dict[str, int] | None = None,
+    *,
+    unique_ids: bool = True,
 ) -> BatchGrades:
     ids = np.asarray(parsed.columns["project_id"], dtype=object)  # NaN where rejected
     ids = np.where(pd.isna(ids), np.array(None, dtype=object), ids)
-    _flag_duplicates(parsed, ids, first_row, {} if seen is None else seen)
+    if unique_ids:
+        _flag_duplicates(parsed, ids, first_row, {} if seen is None else seen)
     bad = np.zeros(n, dtype=bool)
     if parsed.issues:
         bad[[pos for pos, _ in parsed.issues]] = True
@@ -196,15 +203,22 @@ def assemble(
 
 
 def grade_frame(
-    frame: pd.DataFrame, ruleset: GradingRuleSet, *, first_row: int = 1, seen: dict[str, int] | None = None
+    frame: pd.DataFrame,
+    ruleset: GradingRuleSet,
+    *,
+    first_row: int = 1,
+    seen: dict[str, int] | None = None,
+    unique_ids: bool = True,
 ) -> BatchGrades:
     """Grade every row of a table (text cells, as read by scoring.tables.read_table).
 
     For a file read in chunks, `first_row` numbers the chunk's rows and `seen`
     (project_id → row) carries duplicate detection from one chunk to the next.
+    `unique_ids=False` grades every row even when a project appears twice (a replay
+    of logged decisions, where the same project was graded many times).
     """
     parsed = parse_frame(frame.reset_index(drop=True), ruleset.parser)
-    return assemble(parsed, len(frame), ruleset, first_row, seen)
+    return assemble(parsed, len(frame), ruleset, first_row, seen, unique_ids=unique_ids)
 
 
 def grade_records(records: Iterable[Mapping[str, Any]], ruleset: GradingRuleSet) -> BatchGrades:

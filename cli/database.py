@@ -1,0 +1,58 @@
+"""The service database as the CLI opens it (keys, published bundles, the decision log):
+GRADEGATE_DATABASE_URL, or the SQLite file GRADEGATE_DB_PATH. Loaded only by the commands
+that need it, so the rest of the CLI starts fast."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from gradegate.cli.common import fail
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from gradegate.scoring import RuleSets
+    from gradegate.service.bundles import BundleStore
+    from gradegate.service.settings import Settings
+
+
+def open_database() -> tuple[Engine, Settings]:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from gradegate.cli.common import settings as read_settings
+    from gradegate.service.db import make_engine
+
+    settings = read_settings()
+    try:
+        return make_engine(settings), settings
+    except SQLAlchemyError as exc:
+        cause = getattr(exc, "orig", None) or exc  # a DBAPIError carries the driver's own error
+        fail(f"cannot open the database {settings.safe_db_url}: {exc.__class__.__name__}: {cause}")
+
+
+def open_bundles() -> tuple[BundleStore, Settings]:
+    from gradegate.service.bundles import BundleStore
+
+    engine, settings = open_database()
+    return BundleStore(engine, settings.db_schema), settings
+
+
+def load_as_of(text: str) -> RuleSets:
+    """The rule sets of the bundle effective on that day (CST); a clear error naming --as-of otherwise."""
+    from gradegate.cli.common import fail_rules
+    from gradegate.scoring import RuleDefinitionError, parse_day
+
+    try:
+        day = parse_day(text, "--as-of")
+    except ValueError as exc:
+        fail(str(exc))
+    store, settings = open_bundles()
+    found = store.effective_on(day)
+    if found is None:
+        first = store.first_day()
+        when = f"the first takes effect on {first}" if first else "none is published yet (gradegate rules publish)"
+        fail(f"--as-of {day}: no rule bundle was effective that day in {settings.safe_db_url}; {when}")
+    try:
+        return store.load(found.hash).load()
+    except RuleDefinitionError as exc:
+        fail_rules(exc, f"the bundle {found.short_hash} effective on {day} does not load:")

@@ -1,0 +1,180 @@
+"""Publishing rule bundles through the real CLI: refused when anything fails, immutable,
+idempotent, listed, diffed, and used by `--as-of`."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import CASES, RULES, run_cli
+
+
+@pytest.fixture
+def db_env(tmp_path: Path) -> dict[str, str]:
+    return {"GRADEGATE_DB_PATH": str(tmp_path / "g.db"), "GRADEGATE_DATABASE_URL": ""}
+
+
+def _bundle_count(env: dict[str, str]) -> int:
+    with sqlite3.connect(env["GRADEGATE_DB_PATH"]) as conn:
+        return conn.execute("SELECT count(*) FROM gradegate_rule_bundles").fetchone()[0]
+
+
+def _edit(folder: Path, name: str, old: str, new: str) -> None:
+    path = folder / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _published_hash(stdout: str) -> str:
+    match = re.search(r"\((sha256:[0-9a-f]{64})\)", stdout)
+    assert match, stdout
+    return match.group(1)
+
+
+def test_publish_is_stored_once_and_listed(db_env: dict[str, str]) -> None:
+    first = run_cli("rules", "publish", "--effective-from", "2026-01-01", "--by", "李分析", env=db_env)
+    assert first.returncode == 0, first.stderr
+    assert "effective from 2026-01-01 by 李分析" in first.stdout
+    again = run_cli("rules", "publish", "--effective-from", "2026-02-01", env=db_env)
+    assert again.returncode == 0, again.stderr
+    assert "already published" in again.stdout and "nothing stored" in again.stdout
+    assert _bundle_count(db_env) == 1
+    history = run_cli("rules", "history", env=db_env)
+    assert history.returncode == 0
+    short = _published_hash(first.stdout).removeprefix("sha256:")[:12]
+    assert short in history.stdout and "2026-01-01" in history.stdout and "李分析" in history.stdout
+    assert "grading.yaml 2026.11-1" in history.stdout and "serving" in history.stdout
+    # every file's content is stored, scenarios included
+    with sqlite3.connect(db_env["GRADEGATE_DB_PATH"]) as conn:
+        files = json.loads(conn.execute("SELECT files FROM gradegate_rule_bundles").fetchone()[0])
+    assert files["grading.yaml"] == (RULES / "grading.yaml").read_text(encoding="utf-8")
+    assert "scenarios/grading.yaml" in files
+
+
+def test_failing_scenarios_and_broken_files_refuse_the_publish(db_env: dict[str, str], rules_copy: Path) -> None:
+    _edit(rules_copy, "grading.yaml", "threshold: 40", "threshold: 45")
+    _edit(
+        rules_copy,
+        "gates.yaml",
+        "required: submitted, owner: project_director}",
+        "required: sumbitted, owner: project_director}",
+    )
+    result = run_cli("rules", "publish", "--rules", rules_copy, env=db_env)
+    assert result.returncode == 1
+    assert "is not published; nothing was stored" in result.stderr
+    assert "gates.yaml" in result.stderr and "sumbitted" in result.stderr
+    assert not Path(db_env["GRADEGATE_DB_PATH"]).exists() or _bundle_count(db_env) == 0
+
+    _edit(rules_copy, "gates.yaml", "sumbitted", "submitted")
+    result = run_cli("rules", "publish", "--rules", rules_copy, env=db_env)
+    assert result.returncode == 1
+    assert "total 40 is company-level, exactly at the threshold (grading)" in result.stderr
+    assert "level: expected company, got office" in result.stderr
+    assert re.search(r"scenarios: \d+ passed, 3 failed", result.stderr)
+    assert not Path(db_env["GRADEGATE_DB_PATH"]).exists() or _bundle_count(db_env) == 0
+
+
+def test_other_content_under_a_published_version_is_refused(db_env: dict[str, str], rules_copy: Path) -> None:
+    assert run_cli("rules", "publish", env=db_env).returncode == 0
+    _edit(rules_copy, "grading.yaml", "important: {label: 重要, points: 8}", "important: {label: 重要项目, points: 8}")
+    result = run_cli("rules", "publish", "--rules", rules_copy, env=db_env)
+    assert result.returncode == 1
+    assert "grading.yaml version 2026.11-1 is already published with other content" in result.stderr
+    assert _bundle_count(db_env) == 1
+    _edit(rules_copy, "grading.yaml", 'version: "2026.11-1"', 'version: "2026.12-1"')
+    ok = run_cli("rules", "publish", "--rules", rules_copy, "--effective-from", "2026-12-01", env=db_env)
+    assert ok.returncode == 0, ok.stderr
+    assert _bundle_count(db_env) == 2
+
+
+def test_diff_between_folders_and_between_bundles(db_env: dict[str, str], rules_copy: Path) -> None:
+    old = run_cli("rules", "publish", "--effective-from", "2026-01-01", env=db_env)
+    _edit(rules_copy, "grading.yaml", 'version: "2026.11-1"', 'version: "2026.12-1"')
+    _edit(rules_copy, "grading.yaml", "general: {label: 一般, points: 2}", "general: {label: 一般, points: 5}")
+    _edit(rules_copy, "grading.yaml", "threshold: 40", "threshold: 42")
+    _edit(
+        rules_copy,
+        "gates.yaml",
+        "- {deliverable: cmt, required: approved, owner: project_director}",
+        "- {deliverable: cmt, required: submitted, owner: project_director}",
+    )
+    _edit(
+        rules_copy,
+        "reviewers.yaml",
+        "technical_terms: {label: 技术条款, adds: [rnd_signatory]}",
+        "technical_terms: {label: 技术条款, adds: [rnd_signatory, ip_signatory]}",
+    )
+    by_folder = run_cli("rules", "diff", RULES, rules_copy)
+    assert by_folder.returncode == 0, by_folder.stderr
+    assert (
+        "grading: version 2026.11-1 → 2026.12-1; threshold 40 → 42; strategic.general points 2 → 5" in by_folder.stdout
+    )
+    assert "gates: R3.cmt required approved → submitted" in by_folder.stdout
+    assert "reviewers: clauses.technical_terms adds [rnd_signatory] → [rnd_signatory, ip_signatory]" in by_folder.stdout
+    # the scenarios no longer hold under the new threshold: publish through the store's own rules is refused,
+    # so the diff between bundles uses two folders that do publish.
+    second = rules_copy.parent / "second"
+    shutil.copytree(RULES, second)
+    _edit(second, "grading.yaml", 'version: "2026.11-1"', 'version: "2026.11-2"')
+    _edit(
+        second, "grading.yaml", "minor_share: {label: 份额较小, points: 6}", "minor_share: {label: 份额较小, points: 7}"
+    )
+    _edit(second, "scenarios/grading.yaml", "network minor_share scores 6", "network minor_share scores 7")
+    _edit(
+        second,
+        "scenarios/grading.yaml",
+        "network_position: minor_share}\n  expect: {total_score: 16}",
+        "network_position: minor_share}\n  expect: {total_score: 17}",
+    )
+    _edit(
+        second,
+        "scenarios/grading.yaml",
+        "expect: {total_score: 39, level: office, margin: -1}",
+        "expect: {total_score: 40, level: company, margin: 0}",
+    )
+    new = run_cli("rules", "publish", "--rules", second, "--effective-from", "2026-06-01", env=db_env)
+    assert new.returncode == 0, new.stderr
+    a, b = _published_hash(old.stdout), _published_hash(new.stdout)
+    by_hash = run_cli("rules", "diff", a[7:19], b, env=db_env)
+    assert by_hash.returncode == 0, by_hash.stderr
+    assert "grading: version 2026.11-1 → 2026.11-2; network.minor_share points 6 → 7" in by_hash.stdout
+    assert run_cli("rules", "diff", a, a, env=db_env).stdout.strip() == "no changes"
+    unknown = run_cli("rules", "diff", "feedbeef", b, env=db_env)
+    assert unknown.returncode == 1 and "'feedbeef' is neither a rule folder nor the hash" in unknown.stderr
+
+
+def test_as_of_decides_under_the_bundle_of_that_day(db_env: dict[str, str], rules_copy: Path, tmp_path: Path) -> None:
+    before = run_cli(
+        "grade", CASES / "grading_public_input.csv", "-o", tmp_path / "x.csv", "--as-of", "2026-01-01", env=db_env
+    )
+    assert before.returncode == 1
+    assert "--as-of 2026-01-01: no rule bundle was effective that day" in before.stderr
+    assert "none is published yet" in before.stderr
+    assert run_cli("rules", "publish", "--effective-from", "2026-01-01", env=db_env).returncode == 0
+    _edit(rules_copy, "gates.yaml", 'version: "2026.11-1"', 'version: "2026.12-1"')
+    assert (
+        run_cli("rules", "publish", "--rules", rules_copy, "--effective-from", "2026-03-01", env=db_env).returncode == 0
+    )
+
+    line = (CASES / "gates_public_input.jsonl").read_text(encoding="utf-8").splitlines()[0] + "\n"
+    for day, version in (("2026-01-01", "2026.11-1"), ("2026-02-28", "2026.11-1"), ("2026-03-01", "2026.12-1")):
+        out = run_cli("gate-check", "-", "--as-of", day, input=line, env=db_env)
+        assert out.returncode == 0, out.stderr
+        assert json.loads(out.stdout)["ruleset"]["version"] == version, day
+    early = run_cli("gate-check", "-", "--as-of", "2025-12-31", input=line, env=db_env)
+    assert early.returncode == 1 and "the first takes effect on 2026-01-01" in early.stderr
+    bad = run_cli("reviewers", "-", "--as-of", "31/12/2025", input="{}\n", env=db_env)
+    assert bad.returncode == 1 and "--as-of: '31/12/2025' is not a date; give YYYY-MM-DD" in bad.stderr
+    both = run_cli("gate-check", "-", "--as-of", "2026-01-01", "--rules", rules_copy, input=line, env=db_env)
+    assert both.returncode == 1 and "give --rules or --as-of, not both" in both.stderr
+    graded = run_cli(
+        "grade", CASES / "grading_public_input.csv", "-o", tmp_path / "g.csv", "--as-of", "2026-02-01", env=db_env
+    )
+    assert graded.returncode in (0, 3), graded.stderr
+    assert "rules default-grading 2026.11-1" in graded.stderr
