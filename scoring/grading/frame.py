@@ -20,6 +20,7 @@ from gradegate.scoring.grading.input import OVERRIDE_PARTS, Project
 from gradegate.scoring.grading.model import Band, Criterion, GradingRules
 from gradegate.scoring.grading.parse_frame import ParsedFrame, parse_frame
 from gradegate.scoring.grading.ruleset import GradingRuleSet
+from gradegate.scoring.messages import issue
 from gradegate.scoring.vocabulary import GRADING_FIELDS, RISK_FACTORS, RISK_VALUES
 
 ERROR_COLUMNS = ["row", "project_id", "field", "value", "reason", "message"]
@@ -146,13 +147,7 @@ def _flag_duplicates(parsed: ParsedFrame, ids: np.ndarray, first_row: int, seen:
         parsed.issues.append(
             (
                 int(pos),
-                FieldIssue(
-                    "project_id",
-                    pid,
-                    E.DUPLICATE,
-                    f"project_id {pid!r} already appears in row {seen[pid]}; each project is graded once",
-                    "an id not used by another row",
-                ),
+                issue("project_id", pid, E.DUPLICATE, "an id not used by another row", first=seen[pid]),
             )
         )
 
@@ -195,14 +190,19 @@ def assemble(
 
 
 def grade_frame(
-    frame: pd.DataFrame, ruleset: GradingRuleSet, *, first_row: int = 1, seen: dict[str, int] | None = None
+    frame: pd.DataFrame,
+    ruleset: GradingRuleSet,
+    *,
+    first_row: int = 1,
+    seen: dict[str, int] | None = None,
+    unit_exponents: Mapping[str, int] | None = None,
 ) -> BatchGrades:
     """Grade every row of a table (text cells, as read by scoring.tables.read_table).
 
     For a file read in chunks, `first_row` numbers the chunk's rows and `seen`
     (project_id → row) carries duplicate detection from one chunk to the next.
     """
-    parsed = parse_frame(frame.reset_index(drop=True), ruleset.parser)
+    parsed = parse_frame(frame.reset_index(drop=True), ruleset.parser, unit_exponents)
     return assemble(parsed, len(frame), ruleset, first_row, seen)
 
 
