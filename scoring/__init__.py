@@ -56,6 +56,8 @@ _EXPORTS: dict[str, str] = {
     "RISK_FACTORS": "vocabulary",
     "RISK_VALUES": "vocabulary",
     "STAGES": "vocabulary",
+    "GRADING_HEADERS": "vocabulary",
+    "AMOUNT_FIELDS": "vocabulary",
     # gates
     "GateRuleSet": "gates.ruleset",
     "GateRules": "gates.model",
@@ -81,6 +83,14 @@ _EXPORTS: dict[str, str] = {
     "BatchCounts": "jsonl",
     "Decide": "jsonl",
     "run_lines": "jsonl",
+    # what people read: messages, headers, workbooks
+    "issue": "messages",
+    "render": "messages",
+    "field_label": "messages",
+    "map_headers": "headers",
+    "HeaderMap": "headers",
+    "new_workbook": "workbook",
+    "add_table_sheet": "workbook",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -120,8 +130,10 @@ if TYPE_CHECKING:
     from gradegate.scoring.grading.result import GradingResult
     from gradegate.scoring.grading.ruleset import GradingRuleSet
     from gradegate.scoring.grading.whatif import WhatIf, what_if
+    from gradegate.scoring.headers import HeaderMap, map_headers
     from gradegate.scoring.identity import RuleSetIdentity, RulesetRef, content_hash
     from gradegate.scoring.jsonl import BatchCounts, Decide, run_lines
+    from gradegate.scoring.messages import field_label, issue, render
     from gradegate.scoring.resources import default_roster_path, default_rules_dir, sample_path
     from gradegate.scoring.reviewers.model import ReviewerRules
     from gradegate.scoring.reviewers.result import ReviewerSelection
@@ -130,4 +142,12 @@ if TYPE_CHECKING:
     from gradegate.scoring.rulesets import RuleSets, load_rulesets
     from gradegate.scoring.tabular import flatten, read_table
     from gradegate.scoring.values import TRIM, EnumVocabulary, norm_key
-    from gradegate.scoring.vocabulary import GRADING_FIELDS, RISK_FACTORS, RISK_VALUES, STAGES
+    from gradegate.scoring.vocabulary import (
+        AMOUNT_FIELDS,
+        GRADING_FIELDS,
+        GRADING_HEADERS,
+        RISK_FACTORS,
+        RISK_VALUES,
+        STAGES,
+    )
+    from gradegate.scoring.workbook import add_table_sheet, new_workbook

@@ -104,6 +104,15 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "第 {line} 行是 JSON {kind}，不是对象",
         "line {line} holds a JSON {kind}, not an object",
     ),
+    # terminal summaries of batch commands
+    "summary.counts": (
+        "读取 {read:,} · 已评定 {graded:,} · 被拒 {rejected:,}   规则 {name} {version} ({hash})",
+        "read {read:,} · graded {graded:,} · rejected {rejected:,}   rules {name} {version} ({hash})",
+    ),
+    "summary.graded": ("评定结果 → {path}", "graded → {path}"),
+    "summary.rejected": ("被拒记录 → {path}（{problems:,} 个问题）", "rejected rows → {path} ({problems:,} problems)"),
+    "summary.warning": ("提示：{text}", "warning: {text}"),
+    "summary.report": ("报告 → {files}", "report → {files}"),
     # a header of a table we read
     "header.unknown": (
         "未知列 {shown}{hint_zh}；该列未读取",
@@ -116,19 +125,19 @@ AMOUNT_EXAMPLES_ZH = '12000000、1200万、1.2亿 或 "12,000,000"'
 _PATH_PART = re.compile(r"\[\d+\]$")
 
 
-def label(field: str) -> str:
+def field_label(field: str) -> str:
     """The Chinese label of a field code or path: `risk.scope` → 范围风险, `clauses[2]` → 条款[2]."""
     if field in FIELD_LABELS:
         return FIELD_LABELS[field]
     index = _PATH_PART.search(field)
     if index:
-        return label(field[: index.start()]) + index.group()
+        return field_label(field[: index.start()]) + index.group()
     head, _, tail = field.partition(".")
     if tail:
         flat = {"risk": "risk_", "level_override": "override_"}.get(head)
         if flat and flat + tail in FIELD_LABELS:
             return FIELD_LABELS[flat + tail]
-        return f"{label(head)}.{label(tail)}"
+        return f"{field_label(head)}.{field_label(tail)}"
     return field
 
 
@@ -156,7 +165,7 @@ def issue(
     """A FieldIssue whose messages come from the catalogue (key defaults to the reason code)."""
     context = {
         "field": field,
-        "label": label(field),
+        "label": field_label(field),
         "shown": shown_zh(value),
         "shown_en": show_value(value),
         "accepted": accepted,

@@ -21,6 +21,8 @@ import pyarrow.csv as pacsv
 
 from gradegate.scoring.errors import TableError
 from gradegate.scoring.files import atomic_path, table_format
+from gradegate.scoring.vocabulary import AMOUNT_FIELDS
+from gradegate.scoring.workbook import write_frame
 
 NESTED = {
     "risk": ("risk_", ("scope", "legal", "cost", "contract_terms", "supplier")),
@@ -139,9 +141,11 @@ def read_jsonl(path: Path) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple
     return records, bad
 
 
-def write_excel(frame: pd.DataFrame, target, sheet_name: str) -> None:
-    with pd.ExcelWriter(target, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet_name[:31])
+def write_excel(frame: pd.DataFrame, target, sheet_name: str, headers: Mapping[str, str] | None = None) -> None:
+    """One table sheet laid out for people (scoring.workbook); `headers`: column code → header shown."""
+    shown = [headers.get(c, c) for c in frame.columns] if headers else None
+    formats = {c: "#,##0.##" for c in frame.columns if c in AMOUNT_FIELDS}
+    write_frame(frame, target, sheet_name, headers=shown, number_formats=formats)
 
 
 def write_table(frame: pd.DataFrame, path: Path, sheet_name: str = "Sheet1") -> None:

@@ -17,7 +17,7 @@ def test_sample_is_graded_with_bad_rows_reported(tmp_path: Path) -> None:
     result = run_cli("grade", DATA / "sample_projects.csv", "-o", out)
     assert result.returncode == 3, result.stderr  # some rows rejected, the rest graded
     errors_path = tmp_path / "graded.errors.csv"
-    assert f"rejected rows → {errors_path}" in result.stderr
+    assert f"被拒记录 → {errors_path}" in result.stderr
     graded = pd.read_csv(out, dtype=str)
     errors = pd.read_csv(errors_path, dtype=str)
     source = pd.read_csv(DATA / "sample_projects.csv", dtype=str)
@@ -26,7 +26,7 @@ def test_sample_is_graded_with_bad_rows_reported(tmp_path: Path) -> None:
     rejected_rows = set(errors["row"].astype(int))
     assert graded_rows.isdisjoint(rejected_rows)
     assert graded_rows | rejected_rows == set(range(1, len(source) + 1))
-    assert f"read {len(source):,} · graded {len(graded_rows):,} · rejected {len(rejected_rows):,}" in result.stderr
+    assert f"读取 {len(source):,} · 已评定 {len(graded_rows):,} · 被拒 {len(rejected_rows):,}" in result.stderr
     assert list(errors.columns) == ["row", "project_id", "field", "value", "reason", "message"]
     assert set(graded["level_label"]) <= {"公司级", "办事处级"}
 

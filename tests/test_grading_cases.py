@@ -36,7 +36,7 @@ def test_public_cases_through_cli(cases_dir: Path, expected: pd.DataFrame, tmp_p
     out = tmp_path / f"graded{suffix}"
     result = run_cli("grade", cases_dir / "grading_public_input.csv", "-o", out)
     assert result.returncode == 0, result.stderr
-    assert "read 60 · graded 60 · rejected 0" in result.stderr
+    assert "读取 60 · 已评定 60 · 被拒 0" in result.stderr
     got = pd.read_csv(out, dtype=str) if suffix == ".csv" else pd.read_excel(out, dtype=str)
     # grading.md's columns lead the table, in its order
     assert list(got.columns[: len(expected.columns)]) == list(expected.columns)

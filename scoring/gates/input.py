@@ -180,7 +180,14 @@ class GateRequestParser:
                 graded = level_of({"project_id": project_id or "", **grading})
             except InputError as exc:
                 issues.extend(
-                    FieldIssue(f"grading.{i.field}", i.value, i.reason, f"grading.{i.message}", i.accepted)
+                    FieldIssue(
+                        f"grading.{i.field}",
+                        i.value,
+                        i.reason,
+                        f"评级输入 › {i.message}",
+                        i.accepted,
+                        f"grading.{i.message_en}",
+                    )
                     for i in exc.issues
                 )
                 return None

@@ -16,6 +16,7 @@ import pandas as pd
 
 from gradegate.scoring import errors as E
 from gradegate.scoring.errors import EngineError, FieldIssue, InputError
+from gradegate.scoring.grading.columns import INPUT_COLUMNS
 from gradegate.scoring.grading.input import OVERRIDE_PARTS, Project
 from gradegate.scoring.grading.model import Band, Criterion, GradingRules
 from gradegate.scoring.grading.parse_frame import ParsedFrame, parse_frame
@@ -23,7 +24,8 @@ from gradegate.scoring.grading.ruleset import GradingRuleSet
 from gradegate.scoring.messages import issue
 from gradegate.scoring.vocabulary import GRADING_FIELDS, RISK_FACTORS, RISK_VALUES
 
-ERROR_COLUMNS = ["row", "project_id", "field", "value", "reason", "message"]
+# `row`: the 1-based record number; `line`: the line a spreadsheet shows (the header is line 1).
+ERROR_COLUMNS = ["row", "line", "project_id", "field", "value", "reason", "message"]
 PASSTHROUGH = ["project_id", "project_name", "office", "region", "stage"]
 
 
@@ -119,6 +121,7 @@ def _errors_frame(issues: list[tuple[int, FieldIssue]], ids: np.ndarray, first_r
     rows = [
         {
             "row": pos + first_row,
+            "line": pos + first_row + 1,
             "project_id": ids[pos],
             "field": issue.field,
             "value": None if _missing(issue.value) else str(issue.value),
@@ -176,7 +179,10 @@ def assemble(
     for name in PASSTHROUGH:
         graded[name] = cols[name]
     graded["stage"] = pd.Series(cols["stage"], dtype="str")
-    graded["amount_rmb"] = cols["amount_rmb"]
+    for name in INPUT_COLUMNS:  # the input as parsed, so the graded table grades the same when read back
+        values = cols[name]
+        graded[name] = pd.Series(values, dtype="str") if isinstance(values, pd.Categorical) else values
+    graded["product_line_count"] = graded["product_line_count"].astype("int64")
     for key, values in scores.items():
         graded[key] = values
     for part in OVERRIDE_PARTS:

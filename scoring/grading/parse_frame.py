@@ -124,7 +124,7 @@ def _spelled_numbers(text: pd.Series, integer: bool, unit_exponent: int) -> tupl
     """scoring.values.parse_number's folded branch, column-wise: (numbers, which cells were well formed)."""
     parts = text.str.translate(FOLD).str.extract("^" + SPELLED_PATTERN + "$")
     unit = parts["unit"]
-    ok = parts["mantissa"].notna().to_numpy()
+    ok = parts["mantissa"].notna().to_numpy().copy()
     if integer:
         ok &= unit.isna().to_numpy()
     exponent = unit.map(UNITS).fillna(unit_exponent).astype("int64") + parts["exponent"].fillna("0").astype("int64")
