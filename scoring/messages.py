@@ -86,6 +86,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{label} {shown} 与第 {first} 条记录重复；每个项目只评定一次",
         "project_id {shown_en} already appears in row {first}; each project is graded once",
     ),
+    "duplicate.batch": (
+        "{label} {shown} 在本批中重复（首次出现在第 {first} 项）",
+        "project_id {shown_en} is given twice in this batch (first at item {first})",
+    ),
     "flag.unknown_value": (
         "{label}: {shown} 不是是/否值；请填写 {accepted}",
         "{field}: {shown_en} is not a flag value; give {accepted}",
@@ -104,6 +108,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "第 {line} 行是 JSON {kind}，不是对象",
         "line {line} holds a JSON {kind}, not an object",
     ),
+    # the service's problem details
+    "problem.invalid_input": ("{count} 个字段无效：{issues}", "{count} field(s) are invalid: {issues}"),
+    "problem.invalid_request": ("请求无效：{issues}", "the request is not valid: {issues}"),
+    "problem.field": ("{label}: {detail}", "{field}: {detail}"),
     # terminal summaries of batch commands
     "summary.counts": (
         "读取 {read:,} · 已评定 {graded:,} · 被拒 {rejected:,}   规则 {name} {version} ({hash})",

@@ -21,6 +21,7 @@ import pyarrow.csv as pacsv
 
 from gradegate.scoring.errors import TableError
 from gradegate.scoring.files import atomic_path, table_format
+from gradegate.scoring.messages import render
 from gradegate.scoring.vocabulary import AMOUNT_FIELDS
 from gradegate.scoring.workbook import write_frame
 
@@ -132,10 +133,12 @@ def read_jsonl(path: Path) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple
             try:
                 value = json.loads(line)
             except json.JSONDecodeError as exc:
-                bad.append((number, f"not valid JSON: {exc.msg} (column {exc.colno})"))
+                bad.append(
+                    (number, render("line.malformed", "zh", line=number, error=f"{exc.msg} (column {exc.colno})"))
+                )
                 continue
             if not isinstance(value, dict):
-                bad.append((number, f"a line must be a JSON object, not {type(value).__name__}"))
+                bad.append((number, render("line.not_an_object", "zh", line=number, kind=type(value).__name__)))
                 continue
             records.append((number, value))
     return records, bad

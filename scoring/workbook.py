@@ -129,6 +129,8 @@ def _cell_value(value: Any) -> Any:
 def _formatted(sheet: WriteOnlyWorksheet, value: Any, number_format: str | None) -> Any:
     if number_format is None or value is None:
         return value
+    if number_format == DATE_FORMAT and not isinstance(value, dt.datetime):
+        return value  # a mixed column (报告信息's values): only its times are dates
     cell = WriteOnlyCell(sheet, value=value)
     cell.number_format = number_format
     return cell

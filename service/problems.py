@@ -19,7 +19,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gradegate.scoring import FieldIssue, InputError, RuleDefinitionError
+from gradegate.scoring import FieldIssue, InputError, RuleDefinitionError, field_label, render
 from gradegate.scoring import errors as E
 
 log = logging.getLogger("gradegate.service")
@@ -63,13 +63,21 @@ def problem_response(request: Request | None, problem: Problem) -> Response:
     )
 
 
-def input_problem(exc: InputError, detail: str | None = None) -> Problem:
+def request_language(request: Request | None) -> str:
+    """`en` when the caller's Accept-Language puts English first; Chinese otherwise (people.md)."""
+    header = request.headers.get("accept-language", "") if request is not None else ""
+    first = header.split(",")[0].split(";")[0].strip().lower()
+    return "en" if first == "en" or first.startswith("en-") else "zh"
+
+
+def input_problem(exc: InputError, detail: str | None = None, lang: str = "zh") -> Problem:
+    shown = "; ".join(f"{i.field}: {i.in_language(lang)}" if lang == "en" else i.message for i in exc.issues)
     return Problem(
         422,
         "invalid-input",
         "Invalid input",
-        detail or f"{len(exc.issues)} field(s) are invalid: {exc}",
-        [issue.to_dict() for issue in exc.issues],
+        detail or render("problem.invalid_input", lang, count=len(exc.issues), issues=shown),
+        [issue.to_dict(lang) for issue in exc.issues],
     )
 
 
@@ -92,7 +100,7 @@ def rules_problem(exc: RuleDefinitionError) -> Problem:
     )
 
 
-def _validation_issue(err: dict[str, Any]) -> dict[str, Any]:
+def _validation_issue(err: dict[str, Any], lang: str) -> dict[str, Any]:
     """A FastAPI/pydantic validation error as a field issue: `items.3`, `format`; the body itself is `body`."""
     loc = [str(p) for p in err.get("loc", ())]
     if loc and loc[0] in ("body", "query", "path", "header", "cookie"):
@@ -103,8 +111,13 @@ def _validation_issue(err: dict[str, Any]) -> dict[str, Any]:
         kind, E.WRONG_TYPE
     )
     accepted = err.get("ctx", {}).get("expected") if isinstance(err.get("ctx"), dict) else None
-    issue = FieldIssue(field, err.get("input"), reason, f"{field}: {err.get('msg', 'invalid')}", accepted)
-    return issue.to_dict()
+    detail = err.get("msg", "invalid")  # pydantic's words: English only
+    context = {"field": field, "label": field_label(field), "detail": detail}
+    found = FieldIssue(
+        field, err.get("input"), reason, render("problem.field", "zh", **context), accepted,
+        render("problem.field", "en", **context),
+    )  # fmt: skip
+    return found.to_dict(lang)
 
 
 _STATUS_SLUG = {
@@ -127,7 +140,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(InputError)
     async def _input(request: Request, exc: InputError) -> Response:
-        return problem_response(request, input_problem(exc))
+        return problem_response(request, input_problem(exc, lang=request_language(request)))
 
     @app.exception_handler(RuleDefinitionError)
     async def _rules(request: Request, exc: RuleDefinitionError) -> Response:
@@ -135,8 +148,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
-        issues = [_validation_issue(e) for e in exc.errors()]
-        detail = "the request is not valid: " + "; ".join(i["message"] for i in issues)
+        lang = request_language(request)
+        issues = [_validation_issue(e, lang) for e in exc.errors()]
+        detail = render("problem.invalid_request", lang, issues="; ".join(i["message"] for i in issues))
         return problem_response(request, Problem(422, "invalid-request", "Invalid request", detail, issues))
 
     @app.exception_handler(StarletteHTTPException)
