@@ -11,7 +11,8 @@ from fastapi.responses import Response
 from gradegate.service.auth import AdminDep, ReaderDep, ReloaderDep
 from gradegate.service.decision_log import Decision
 from gradegate.service.deps import LogDep, ServiceDep
-from gradegate.service.keys import ROLE_HELP, UnknownRole
+from gradegate.service.errors import UnknownRole
+from gradegate.service.keys import ROLE_HELP
 from gradegate.service.problems import Problem, rules_problem
 from gradegate.service.routes_grade import json_response
 from gradegate.service.schemas import RulesetsOut
