@@ -98,6 +98,37 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{label}: {part!r} 不是关口；请填写以 ';' 分隔的关口代码（{gates}）",
         "passed_gates: {part!r} is not a gate; give gate codes separated by ';' ({gates})",
     ),
+    # gate and review requests
+    "shape.wrong_type": ("{label}必须是{shape_zh}", "{field} must be {shape}"),
+    "bool.wrong_type": ("{label}: {shown} 不是 true 或 false", "{field}: {shown_en} is not true or false"),
+    "flag.unknown": (
+        "未知标志 {name!r}{hint_zh}；可用标志：{accepted}",
+        "unknown flag {name!r}{hint_en}; the flags are {accepted}",
+    ),
+    "deliverable.unknown": (
+        "规则中没有交付件 {name!r}{hint_zh}；已忽略",
+        "the rules know no deliverable {name!r}{hint_en}; ignored",
+    ),
+    "level.conflict": (
+        "{label} {shown} 与按评级输入评定的等级（{graded}）矛盾；二者只填其一",
+        "level {shown_en} contradicts the level graded from `grading` ({graded}); give one of them",
+    ),
+    "level.missing": (
+        "关口 {gate} 由项目等级决定：请填写 level（项目等级：{accepted}）或 grading（评级输入）",
+        "gate {gate} is decided by the project's level: give `level` ({accepted}) or `grading` (a grading input)",
+    ),
+    "contract_id.missing": (
+        "{label}为必填项：订单须注明所属的已评审合同",
+        "contract_id is required for an order: the reviewed contract the order belongs to",
+    ),
+    "not_applicable": (
+        "{label}只适用于{kinds_zh}（{why_zh}）；请不要填写",
+        "{field} applies to {kinds} only ({why}); leave it out",
+    ),
+    "clauses.missing": (
+        "{label}必须是至少包含一个条款代码的列表：{accepted}",
+        "clauses must be a list of at least one clause code: {accepted}",
+    ),
     # lines of a JSON-lines file
     "line.empty": (
         "第 {line} 行为空；每行须是一个 JSON 对象",
