@@ -34,7 +34,7 @@ def _number(name: str, kind: str = "number") -> Any:
     )
 
 
-PROJECT_EXAMPLE = {
+PROJECT_EXAMPLE: dict[str, Any] = {
     "project_id": "P2026-001",
     "project_name": "省网双向改造",
     "office": "深圳办事处",
@@ -122,6 +122,9 @@ class RulesetInfo(BaseModel):
 
 
 class RulesetsOut(BaseModel):
+    worker: int = Field(
+        description="the process id of the worker that answered (each uvicorn worker has its own rules)"
+    )
     generation: int = Field(description="how many times this worker has loaded the rules")
     rulesets: list[RulesetInfo]
     last_refused: Annotated[dict[str, Any] | None, Field(description="the last reload refused, if any")] = None
