@@ -55,8 +55,8 @@ def map_headers(
     for column in columns:
         written = str(column).strip(TRIM)
         name, unit = _split_unit(written)
-        code = known.get(name) or known.get(name.lower())
-        if code is None:
+        found = known.get(name) or known.get(name.lower())
+        if found is None:
             if written.lower() in through or name.lower() in through or written.startswith(prefixes):
                 continue
             close = difflib.get_close_matches(name, [*labels.values(), *labels], n=1, cutoff=0.5)
@@ -66,6 +66,7 @@ def map_headers(
                       hint_zh=hint_zh, hint_en=hint_en)
             )  # fmt: skip
             continue
+        code = found
         if code in taken:
             raise TableError(f"列 {taken[code]!r} 与 {written!r} 都是 {labels[code]} ({code})；请只保留一列")
         taken[code] = written

@@ -67,9 +67,7 @@ def add_table_sheet(
     sheet.append(row_cells)
     formats = _formats(frame, number_formats or {})
     for row in _rows(frame):
-        if formats:
-            row = [_formatted(sheet, v, formats.get(i)) for i, v in enumerate(row)]
-        sheet.append(row)
+        sheet.append([_formatted(sheet, v, formats.get(i)) for i, v in enumerate(row)] if formats else row)
     for line in footer:
         sheet.append([line])
     return sheet
