@@ -90,6 +90,11 @@ def norm_key(text: str) -> str:
 def is_blank(value: Any) -> bool:
     if value is None:
         return True
+    kind = type(value)  # the exact types first: every field of every record comes through here
+    if kind is str:
+        return not value.strip(TRIM)
+    if kind is int:
+        return False
     if isinstance(value, float) and math.isnan(value):
         return True
     return isinstance(value, str) and value.strip(TRIM) == ""
@@ -103,13 +108,16 @@ def parse_number(
     Amounts (not `integer`) may carry a unit (万, 亿…); `unit_exponent` is the power of ten of a unit
     given by the column's header (`项目金额(万元)` → 4), for cells that carry none of their own.
     """
-    accepted, accepted_zh = number_accepted(minimum, integer)
-    noun = "整数" if integer else "金额"
-    context = {"accepted_zh": accepted_zh, "noun": noun, "minimum": minimum, "maximum": maximum}
+    kind = type(value)
+    if (kind is int or kind is float) and not unit_exponent:  # JSON's numbers: the common case, checked first
+        number = float(value)
+        if minimum <= number <= maximum and (not integer or number.is_integer()):
+            return number
+    limits = (minimum, maximum, integer)
     if is_blank(value):
-        return issue(field, value, E.MISSING, accepted, key="number.missing", **context)
+        return _number_issue(field, value, E.MISSING, "number.missing", *limits)
     if isinstance(value, bool):
-        return issue(field, value, E.WRONG_TYPE, accepted, key="number.wrong_type", **context)
+        return _number_issue(field, value, E.WRONG_TYPE, "number.wrong_type", *limits)
     if isinstance(value, str):
         text = value.strip(TRIM)
         if unit_exponent == 0 and _NUMBER.fullmatch(text):
@@ -119,18 +127,18 @@ def parse_number(
             match = _SPELLED.fullmatch(folded)
             if match is None:
                 key = "number.chinese_numerals" if CHINESE_NUMERALS.fullmatch(folded) else "number.not_a_number"
-                return issue(field, value, E.NOT_A_NUMBER, accepted, key=key, **context)
+                return _number_issue(field, value, E.NOT_A_NUMBER, key, *limits)
             unit = match["unit"]
             if unit is not None and integer:
-                return issue(field, value, E.NOT_A_NUMBER, accepted, key="number.unit_not_allowed", **context)
+                return _number_issue(field, value, E.NOT_A_NUMBER, "number.unit_not_allowed", *limits)
             exponent = UNITS[unit] if unit is not None else unit_exponent
             number = spelled_number(match["mantissa"] + "e" + (match["exponent"] or "0"), exponent)
     elif isinstance(value, int | float):
         number = float(value) * 10**unit_exponent if unit_exponent else float(value)
     else:
-        kind = type(value).__name__  # a list or an object: its type says more than its text
-        return issue(
-            field, value, E.WRONG_TYPE, accepted, key="number.wrong_type", shown=kind, shown_en=kind, **context
+        kind_name = type(value).__name__  # a list or an object: its type says more than its text
+        return _number_issue(
+            field, value, E.WRONG_TYPE, "number.wrong_type", *limits, shown=kind_name, shown_en=kind_name
         )
     return check_number(number, value, field, minimum=minimum, maximum=maximum, integer=integer)
 
@@ -138,17 +146,26 @@ def parse_number(
 def check_number(
     number: float, given: Any, field: str, *, minimum: float, maximum: float, integer: bool
 ) -> float | FieldIssue:
-    accepted, accepted_zh = number_accepted(minimum, integer)
-    context = {"accepted_zh": accepted_zh, "minimum": minimum, "maximum": maximum}
+    if minimum <= number <= maximum and (not integer or number.is_integer()):
+        return number
+    limits = (minimum, maximum, integer)
     if math.isnan(number):
-        return issue(field, given, E.MISSING, accepted, key="number.missing", **context)
+        return _number_issue(field, given, E.MISSING, "number.missing", *limits)
     if not math.isfinite(number) or number > maximum:
-        return issue(field, given, E.OUT_OF_RANGE, accepted, key="number.too_large", **context)
+        return _number_issue(field, given, E.OUT_OF_RANGE, "number.too_large", *limits)
     if number < minimum:
-        return issue(field, given, E.OUT_OF_RANGE, accepted, key="number.below", **context)
-    if integer and not number.is_integer():
-        return issue(field, given, E.NOT_AN_INTEGER, accepted, key="number.not_an_integer", **context)
-    return number
+        return _number_issue(field, given, E.OUT_OF_RANGE, "number.below", *limits)
+    return _number_issue(field, given, E.NOT_AN_INTEGER, "number.not_an_integer", *limits)
+
+
+def _number_issue(
+    field: str, value: Any, reason: str, key: str, minimum: float, maximum: float, integer: bool, **extra: Any
+) -> FieldIssue:
+    """The issue, its accepted forms built only now: a good number never pays for the words."""
+    accepted, accepted_zh = number_accepted(minimum, integer)
+    noun = "整数" if integer else "金额"
+    context = {"accepted_zh": accepted_zh, "noun": noun, "minimum": minimum, "maximum": maximum, **extra}
+    return issue(field, value, reason, accepted, key=key, **context)
 
 
 class EnumVocabulary:
@@ -161,12 +178,19 @@ class EnumVocabulary:
         for code, label in labels.items():
             self._lookup[norm_key(code)] = code
             self._lookup[norm_key(label)] = code
+        # Spellings that need no normalizing (codes and labels as written), looked up first.
+        self._exact = {**{code: code for code in labels}, **{label: code for code, label in labels.items()}}
+        self._exact.update(self._lookup)
 
     @property
     def accepted(self) -> str:
         return ", ".join(f"{code} ({label})" for code, label in self.labels.items())
 
     def parse(self, value: Any, field: str | None = None) -> str | FieldIssue:
+        if type(value) is str:
+            code = self._exact.get(value)
+            if code is not None:
+                return code
         field = field or self.field
         if is_blank(value):
             return issue(field, value, E.MISSING, self.accepted, key="enum.missing")
@@ -191,6 +215,10 @@ def parse_codes(vocab: EnumVocabulary, values: Iterable[Any], field: str, issues
 
 
 def parse_text(value: Any, field: str, *, required: bool, max_length: int | None = None) -> str | FieldIssue | None:
+    if type(value) is str:
+        text = value.strip(TRIM)
+        if text and (max_length is None or len(text) <= max_length):
+            return text
     if is_blank(value):
         if required:
             return issue(field, value, E.MISSING, "non-empty text", key="text.missing")

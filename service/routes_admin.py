@@ -16,13 +16,13 @@ from gradegate.service.errors import UnknownRole
 from gradegate.service.keys import ROLE_HELP
 from gradegate.service.problems import Problem, rules_problem
 from gradegate.service.routes_grade import json_response
-from gradegate.service.schemas import RulesetsOut
+from gradegate.service.schemas import HealthOut, KeyCreated, KeyOut, KeyRevoked, RulesetsOut
 
 router = APIRouter()
 _HEALTHY = b'{"status":"ok"}'
 
 
-@router.get("/healthz", tags=["service"], summary="Liveness (no key needed)")
+@router.get("/healthz", tags=["service"], response_model=HealthOut, summary="Liveness (no key needed)")
 async def healthz() -> Response:
     return Response(_HEALTHY, media_type="application/json")
 
@@ -83,12 +83,14 @@ def decision(decision_id: str, caller: ReaderDep, log: LogDep) -> Response:
     return json_response(found.model_dump(mode="json"))
 
 
-@router.get("/v1/keys", tags=["keys"], summary="List API keys (never their secrets)")
+@router.get("/v1/keys", tags=["keys"], response_model=list[KeyOut], summary="List API keys (never their secrets)")
 def list_keys(service: ServiceDep, caller: AdminDep) -> Response:
     return json_response([k.public() for k in service.keys.list()])
 
 
-@router.post("/v1/keys", tags=["keys"], status_code=201, summary="Create an API key (shown once)")
+@router.post(
+    "/v1/keys", tags=["keys"], status_code=201, response_model=KeyCreated, summary="Create an API key (shown once)"
+)
 def create_key(
     service: ServiceDep,
     caller: AdminDep,
@@ -118,7 +120,7 @@ def create_key(
     return response
 
 
-@router.delete("/v1/keys/{key_id}", tags=["keys"], summary="Revoke an API key")
+@router.delete("/v1/keys/{key_id}", tags=["keys"], response_model=KeyRevoked, summary="Revoke an API key")
 def revoke_key(key_id: str, service: ServiceDep, caller: AdminDep) -> Response:
     if not service.keys.revoke(key_id):
         raise Problem(404, "key-not-found", "Key not found", f"no active key {key_id!r}")

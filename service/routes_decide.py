@@ -12,6 +12,7 @@ from gradegate.scoring import InputError, ReviewerRuleSet, Roster
 from gradegate.service.deps import DecideContext
 from gradegate.service.problems import Problem
 from gradegate.service.routes_grade import json_response
+from gradegate.service.schemas import GateOut, ReviewersOut
 
 router = APIRouter(tags=["gates and reviewers 决策点/评审点 · 评审专家"])
 
@@ -34,7 +35,7 @@ REVIEW_EXAMPLE = {
 }
 
 
-@router.post("/v1/gates/check", summary="Readiness of one gate for one project")
+@router.post("/v1/gates/check", response_model=GateOut, summary="Readiness of one gate for one project")
 async def gate_check(
     body: dict[str, Any] = Body(  # noqa: B008 — FastAPI's way to document a free-form body
         openapi_examples={"SDP1 立项决策": {"value": GATE_EXAMPLE}},
@@ -75,7 +76,11 @@ def _roster(service: Any, reviewers: ReviewerRuleSet, inline: Any) -> Roster:
     return cache["roster"]
 
 
-@router.post("/v1/reviewers/select", summary="Required roles and the review panel for an order or contract")
+@router.post(
+    "/v1/reviewers/select",
+    response_model=ReviewersOut,
+    summary="Required roles and the review panel for an order or contract",
+)
 async def reviewers_select(
     body: dict[str, Any] = Body(  # noqa: B008
         openapi_examples={"合同评审": {"value": REVIEW_EXAMPLE}},

@@ -15,7 +15,22 @@ from gradegate.service.problems import Problem
 router = APIRouter(tags=["reports"])
 
 
-@router.post("/v1/reports", summary="Portfolio report from an uploaded CSV/Excel portfolio")
+@router.post(
+    "/v1/reports",
+    summary="Portfolio report from an uploaded CSV/Excel portfolio",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "the report: an HTML page (format=html) or a workbook (format=xlsx)",
+            "content": {
+                "text/html": {"schema": {"type": "string"}},
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                    "schema": {"type": "string", "format": "binary"}
+                },
+            },
+        }
+    },
+)
 async def report(
     file: Annotated[UploadFile, File(description="the portfolio: CSV or .xlsx with the columns of grading.md")],
     caller: ReaderDep,

@@ -12,7 +12,15 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from gradegate.scoring import GRADING_FIELDS, RISK_FACTORS, GradingResult, RulesetRef, WhatIf
+from gradegate.scoring import (
+    GRADING_FIELDS,
+    RISK_FACTORS,
+    GateCheckResult,
+    GradingResult,
+    ReviewerSelection,
+    RulesetRef,
+    WhatIf,
+)
 
 
 def _enum(name: str) -> Any:
@@ -128,3 +136,32 @@ class RulesetsOut(BaseModel):
     generation: int = Field(description="how many times this worker has loaded the rules")
     rulesets: list[RulesetInfo]
     last_refused: Annotated[dict[str, Any] | None, Field(description="the last reload refused, if any")] = None
+
+
+class HealthOut(BaseModel):
+    status: str = Field(description="ok while the process serves")
+
+
+class GateOut(GateCheckResult):
+    decision_id: str = Field(description="the id of this decision in the decision log")
+
+
+class ReviewersOut(ReviewerSelection):
+    decision_id: str = Field(description="the id of this decision in the decision log")
+
+
+class KeyOut(BaseModel):
+    id: str
+    role: str
+    label: str | None
+    created_at: str
+    revoked_at: str | None
+
+
+class KeyCreated(KeyOut):
+    key: str = Field(description="the secret, shown only this once")
+
+
+class KeyRevoked(BaseModel):
+    id: str
+    revoked: bool
