@@ -20,6 +20,7 @@ from gradegate.reports.build import Report
 from gradegate.reports.catalog import CODE_COLUMNS, CSV_ONLY, TITLES, WORKBOOK_DROP, header
 from gradegate.reports.render_html import render_html
 from gradegate.scoring import EXCEL_MAX_ROWS, OutputError, add_table_sheet, atomic_path, new_workbook
+from gradegate.scoring import write_csv as write_csv_file
 
 PARALLEL_FROM = 20_000  # projects; below this the whole write takes a second or two
 
@@ -84,7 +85,7 @@ def write_report(report: Report, out_dir: Path) -> dict[str, Path]:
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     with atomic_path(path) as tmp:
-        frame.to_csv(tmp, index=False, encoding="utf-8-sig")
+        write_csv_file(frame, tmp)
 
 
 def workbook_bytes(report: Report) -> bytes:

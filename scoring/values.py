@@ -64,16 +64,23 @@ class Issues(list[FieldIssue]):
             return None
         return result
 
-    def unknown_fields(self, record: Mapping[str, Any], allowed: Iterable[str]) -> None:
-        """Keys a request may not carry: a typo is an error, never ignored."""
+    def unknown_fields(self, record: Mapping[str, Any], allowed: Iterable[str], prefix: str = "") -> None:
+        """Keys a request may not carry: a typo is an error, never ignored (`prefix`: where a nested object sits)."""
         allowed = tuple(allowed)
         for key in record:
             if key not in allowed:
-                close = difflib.get_close_matches(str(key), allowed, n=1)
+                name = f"{prefix}{key}"
+                close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.75)
                 hint_zh, hint_en = hint(close[0] if close else None)
                 self.append(
-                    issue(str(key), record[key], E.UNKNOWN_FIELD, ", ".join(allowed), hint_zh=hint_zh, hint_en=hint_en)
+                    issue(name, record[key], E.UNKNOWN_FIELD, ", ".join(allowed), hint_zh=hint_zh, hint_en=hint_en)
                 )
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    """` (did you mean 'x'?)` when a known word is close to `word`; else empty."""
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def require_object(record: Any, what: str = "a request") -> Mapping[str, Any]:

@@ -21,6 +21,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from gradegate.scoring.safe_cells import xlsx_value
+
 FORMAT_ROWS = 10_000
 HEADER_FONT, HEADER_FILL = Font(bold=True), PatternFill("solid", fgColor="F3F3F3")
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
@@ -62,11 +64,12 @@ def add_table_sheet(
     row_cells = []
     for head in heads:
         cell = WriteOnlyCell(sheet, value=head)
+        cell.data_type = "s"  # headers are text, never formulas
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         row_cells.append(cell)
     sheet.append(row_cells)
     formats = _formats(frame, number_formats or {})
-    for row in _rows(frame):
+    for row in _rows(sheet, frame):
         sheet.append([_formatted(sheet, v, formats.get(i)) for i, v in enumerate(row)] if formats else row)
     for line in footer:
         sheet.append([line])
@@ -107,10 +110,11 @@ def _holds_dates(values: pd.Series) -> bool:
     return values.dtype == object and any(isinstance(v, dt.datetime) for v in values.head(WIDTH_SAMPLE))
 
 
-def _rows(frame: pd.DataFrame) -> Iterable[tuple[Any, ...]]:
+def _rows(sheet: WriteOnlyWorksheet, frame: pd.DataFrame) -> Iterable[list[Any]]:
+    """Rows of typed values; every text cell through safe_cells (untrusted text stays text, never a formula)."""
     values = frame.astype(object).where(frame.notna(), None)
     for row in values.itertuples(index=False, name=None):
-        yield tuple(_cell_value(v) for v in row)
+        yield [xlsx_value(sheet, _cell_value(v)) for v in row]
 
 
 def _cell_value(value: Any) -> Any:
@@ -125,7 +129,7 @@ def _cell_value(value: Any) -> Any:
 
 
 def _formatted(sheet: WriteOnlyWorksheet, value: Any, number_format: str | None) -> Any:
-    if number_format is None or value is None:
+    if number_format is None or value is None or isinstance(value, WriteOnlyCell):
         return value
     if number_format == DATE_FORMAT and not isinstance(value, dt.datetime):
         return value  # a mixed column (报告信息's values): only its times are dates

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from gradegate.service.auth import AdminDep, ReaderDep, ReloaderDep
 from gradegate.service.decision_log import Decision
-from gradegate.service.deps import LogDep, ServiceDep
+from gradegate.service.deps import LogDep, ServiceDep, json_body_doc, read_json_object, read_model
 from gradegate.service.errors import UnknownRole
 from gradegate.service.keys import ROLE_HELP
 from gradegate.service.problems import Problem, rules_problem
@@ -88,17 +89,27 @@ def list_keys(service: ServiceDep, caller: AdminDep) -> Response:
     return json_response([k.public() for k in service.keys.list()])
 
 
+class KeyIn(BaseModel):
+    """A key to create; an unknown field is refused by name."""
+
+    model_config = ConfigDict(extra="forbid")
+    role: str = Field(description=f"one of {', '.join(ROLE_HELP)}")
+    label: str | None = Field(default=None, max_length=200)
+
+
 @router.post(
-    "/v1/keys", tags=["keys"], status_code=201, response_model=KeyCreated, summary="Create an API key (shown once)"
+    "/v1/keys",
+    tags=["keys"],
+    status_code=201,
+    response_model=KeyCreated,
+    summary="Create an API key (shown once)",
+    openapi_extra=json_body_doc(KeyIn, {"viewer": {"role": "viewer", "label": "dashboards"}}),
 )
-def create_key(
-    service: ServiceDep,
-    caller: AdminDep,
-    role: Annotated[str, Body(embed=True, description=f"one of {', '.join(ROLE_HELP)}")],
-    label: Annotated[str | None, Body(embed=True, max_length=200)] = None,
-) -> Response:
+async def create_key(request: Request, service: ServiceDep, caller: AdminDep) -> Response:
+    body = read_model(KeyIn, await read_json_object(request))
+    role, label = body.role, body.label
     try:
-        record, secret = service.keys.create(role, label)
+        record, secret = await run_in_threadpool(service.keys.create, role, label)
     except UnknownRole as exc:
         raise Problem(
             422,

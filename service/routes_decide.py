@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from gradegate.scoring import InputError, ReviewerRuleSet, Roster
-from gradegate.service.deps import DecideContext
+from gradegate.service.deps import DecideContext, read_json_object
 from gradegate.service.problems import Problem
 from gradegate.service.routes_grade import json_response
 from gradegate.service.schemas import GateOut, ReviewersOut
@@ -35,17 +35,25 @@ REVIEW_EXAMPLE = {
 }
 
 
-@router.post("/v1/gates/check", response_model=GateOut, summary="Readiness of one gate for one project")
-async def gate_check(
-    body: dict[str, Any] = Body(  # noqa: B008 — FastAPI's way to document a free-form body
-        openapi_examples={"SDP1 立项决策": {"value": GATE_EXAMPLE}},
-        description="gates.md: project_id, gate, level (company 公司级 / office 办事处级) or grading, flags, "
+def _free_form(description: str, examples: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI `requestBody` of a route whose body the core validates field by field."""
+    content = {"schema": {"type": "object"}, "examples": {k: {"value": v} for k, v in examples.items()}}
+    return {"requestBody": {"required": True, "description": description, "content": {"application/json": content}}}
+
+
+@router.post(
+    "/v1/gates/check",
+    response_model=GateOut,
+    summary="Readiness of one gate for one project",
+    openapi_extra=_free_form(
+        "gates.md: project_id, gate, level (company 公司级 / office 办事处级) or grading, flags, "
         "passed_gates, deliverables (missing 缺失 < draft 草稿 < submitted 已提交 < approved 已批准)",
+        {"SDP1 立项决策": GATE_EXAMPLE},
     ),
-    *,
-    ctx: DecideContext,
-) -> Response:
+)
+async def gate_check(request: Request, ctx: DecideContext) -> Response:
     """`ready`, `applicable`, the decision authority, and what blocks: prerequisites, then deliverables."""
+    body = await read_json_object(request)
     result = ctx.rules.gates.check(body, ctx.rules.grading)
     out = result.model_dump(mode="json")
     decision_id = await ctx.log.record(
@@ -80,20 +88,18 @@ def _roster(service: Any, reviewers: ReviewerRuleSet, inline: Any) -> Roster:
     "/v1/reviewers/select",
     response_model=ReviewersOut,
     summary="Required roles and the review panel for an order or contract",
-)
-async def reviewers_select(
-    body: dict[str, Any] = Body(  # noqa: B008
-        openapi_examples={"合同评审": {"value": REVIEW_EXAMPLE}},
-        description="reviewers.md: kind (order 订单 / contract 合同), id, contract_id, contract_type, amount_rmb, "
+    openapi_extra=_free_form(
+        "reviewers.md: kind (order 订单 / contract 合同), id, contract_id, contract_type, amount_rmb, "
         "clauses, submitter, region, product_lines, disagreement, unresolved_disagreement, high_risk; "
         "optional `roster`: a list of experts to use instead of the configured roster file",
+        {"合同评审": REVIEW_EXAMPLE},
     ),
-    *,
-    ctx: DecideContext,
-) -> Response:
-    request = dict(body)
-    roster = _roster(ctx.service, ctx.rules.reviewers, request.pop("roster", None))
-    result = ctx.rules.reviewers.select(request, roster)
+)
+async def reviewers_select(request: Request, ctx: DecideContext) -> Response:
+    body = await read_json_object(request)
+    record = dict(body)
+    roster = _roster(ctx.service, ctx.rules.reviewers, record.pop("roster", None))
+    result = ctx.rules.reviewers.select(record, roster)
     out = result.model_dump(mode="json")
     decision_id = await ctx.log.record(
         route="/v1/reviewers/select", key_id=ctx.caller.key_id, input=body, output=out, ruleset=result.ruleset

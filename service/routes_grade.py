@@ -13,7 +13,7 @@ from gradegate.scoring import GradingResult, GradingRuleSet, InputError, issue
 from gradegate.scoring import errors as E
 from gradegate.scoring import what_if as compute_what_if
 from gradegate.service.auth import GRADE, authenticate
-from gradegate.service.deps import GradeContext, json_body_doc, read_json_object
+from gradegate.service.deps import GradeContext, json_body_doc, read_json_object, read_model
 from gradegate.service.problems import Problem, request_language
 from gradegate.service.runtime import Service
 from gradegate.service.schemas import PROJECT_EXAMPLE, BatchIn, BatchOut, GradeOut, ProjectIn
@@ -76,7 +76,7 @@ async def grade(request: Request) -> Response:
     # dependency costs FastAPI an exit stack per request, more than the grading itself.
     # Graded on the event loop: a fraction of a millisecond of GIL-bound work, cheaper
     # than a hop to the thread pool (the rule engine never releases the GIL anyway).
-    caller = authenticate(request, GRADE)
+    caller = await authenticate(request, GRADE)
     what_if = _flag(request, "what_if")
     service: Service = request.app.state.service
     record = await read_json_object(request)
@@ -97,10 +97,12 @@ async def grade(request: Request) -> Response:
     "/v1/grade/batch",
     response_model=BatchOut,
     summary="Grade a list of projects; bad items are reported, good ones graded",
+    openapi_extra=json_body_doc(BatchIn, {"两个项目 two projects": {"items": [PROJECT_EXAMPLE]}}),
 )
-async def grade_batch(body: BatchIn, ctx: GradeContext, request: Request) -> Response:
+async def grade_batch(request: Request, ctx: GradeContext) -> Response:
     """One entry per item, in order: `ok` with the result, or the item's field errors.
     A `project_id` given twice is graded once; its later items are reported as duplicates."""
+    body = read_model(BatchIn, await read_json_object(request))
     limit = ctx.service.settings.max_batch_items
     if len(body.items) > limit:
         raise Problem(

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from gradegate.service.auth import ReaderDep
 from gradegate.service.deps import RulesDep
 from gradegate.service.problems import Problem
+from gradegate.service.web_security import REPORT_CSP
 
 router = APIRouter(tags=["reports"])
 
@@ -45,7 +46,7 @@ async def report(
         ) from None
     content = await file.read()
     body, media_type = await run_in_threadpool(render_report, content, file.filename or "portfolio.csv", format, rules)
-    headers = {}
+    headers = {"Content-Security-Policy": REPORT_CSP}
     if format == "xlsx":
         headers["Content-Disposition"] = 'attachment; filename="portfolio-report.xlsx"'
     return Response(body, media_type=media_type, headers=headers)

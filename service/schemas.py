@@ -59,9 +59,10 @@ PROJECT_EXAMPLE: dict[str, Any] = {
 
 
 class ProjectIn(BaseModel):
-    """One project to grade (grading.md). Unknown keys are ignored by the grader."""
+    """One project to grade (grading.md). An unknown key is refused by name (a typo is never ignored);
+    the flat spellings of a table row (`risk_scope`…, `override_level`…) are accepted too."""
 
-    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [PROJECT_EXAMPLE]})
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [PROJECT_EXAMPLE]})
 
     project_id: Any = Field(
         default=None, description="项目编号 — required, 1–64 characters", json_schema_extra={"type": "string"}
@@ -93,6 +94,8 @@ class ProjectIn(BaseModel):
 
 
 class BatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     items: list[dict[str, Any]] = Field(
         description="the projects to grade, at most GRADEGATE_MAX_BATCH_ITEMS (default 1000)",
         examples=[[PROJECT_EXAMPLE]],

@@ -8,6 +8,7 @@ Every label and choice comes from the grading rule file in service.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,8 +17,10 @@ from fastapi.responses import HTMLResponse
 
 from gradegate.reports.templating import environment
 from gradegate.scoring import RISK_FACTORS, GradingRules, InputError, what_if
+from gradegate.service import csrf
 from gradegate.service.problems import Problem
 
+log = logging.getLogger("gradegate.service")
 router = APIRouter(include_in_schema=False)
 FORM_KEY = "web-form"
 
@@ -55,8 +58,9 @@ def form_fields(rules: GradingRules) -> list[FormField]:
     return fields
 
 
-def _render(rules: GradingRules, **context: Any) -> HTMLResponse:
+def _render(request: Request, rules: GradingRules, **context: Any) -> HTMLResponse:
     template = environment().get_template("form.html")
+    nonce, token = csrf.token_for(request)
     defaults: dict[str, Any] = {
         "values": {},
         "errors": {},
@@ -65,23 +69,32 @@ def _render(rules: GradingRules, **context: Any) -> HTMLResponse:
         "decision_id": None,
         "fatal": None,
     }
-    html = template.render(rules=rules, fields=form_fields(rules), **{**defaults, **context})
-    return HTMLResponse(html, status_code=422 if context.get("errors") else 200)
+    html = template.render(rules=rules, fields=form_fields(rules), csrf_token=token, **{**defaults, **context})
+    response = HTMLResponse(html, status_code=422 if context.get("errors") else 200)
+    csrf.set_cookie(request, response, nonce)
+    return response
 
 
 @router.get("/", response_class=HTMLResponse)
 def form(request: Request) -> HTMLResponse:
     with request.app.state.service.rules.use() as rulesets:
-        return _render(rulesets.grading.rules)
+        return _render(request, rulesets.grading.rules)
 
 
 @router.post("/", response_class=HTMLResponse)
 async def submit(request: Request) -> HTMLResponse:
     data = await request.form()
-    values = {k: v for k, v in data.items() if isinstance(v, str)}
     service = request.app.state.service
     with service.rules.use() as rulesets:
         grading = rulesets.grading
+        try:
+            csrf.check(request, data)
+        except csrf.CsrfRefused as exc:  # nothing graded, nothing logged
+            log.warning("form post refused: %s", exc)
+            response = _render(request, grading.rules, fatal=str(exc))
+            response.status_code = 403
+            return response
+        values = {k: v for k, v in data.items() if isinstance(v, str) and k != csrf.FIELD}
         record = {k: v for k, v in values.items() if v.strip() != ""}
         try:
             result = grading.grade(record)
@@ -89,15 +102,15 @@ async def submit(request: Request) -> HTMLResponse:
             errors: dict[str, list[str]] = {}
             for issue in exc.issues:
                 errors.setdefault(issue.field, []).append(issue.message)
-            return _render(grading.rules, values=values, errors=errors)
+            return _render(request, grading.rules, values=values, errors=errors)
         out = result.model_dump(mode="json")
         try:
             decision_id = await service.log.record(
                 route="/", key_id=FORM_KEY, input=record, output=out, ruleset=result.ruleset
             )
         except Problem as exc:  # no trace, no grade: the page says so instead of showing one
-            response = _render(grading.rules, values=values, fatal=exc.detail)
+            response = _render(request, grading.rules, values=values, fatal=exc.detail)
             response.status_code = exc.status_code
             return response
         advice = what_if(grading.rules, result)
-        return _render(grading.rules, values=values, result=result, whatif=advice, decision_id=decision_id)
+        return _render(request, grading.rules, values=values, result=result, whatif=advice, decision_id=decision_id)
