@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -129,7 +130,7 @@ def _cell_value(value: Any) -> Any:
 
 
 def _formatted(sheet: WriteOnlyWorksheet, value: Any, number_format: str | None) -> Any:
-    if number_format is None or value is None or isinstance(value, WriteOnlyCell):
+    if number_format is None or value is None or isinstance(value, Cell):  # a safe text cell already
         return value
     if number_format == DATE_FORMAT and not isinstance(value, dt.datetime):
         return value  # a mixed column (报告信息's values): only its times are dates
