@@ -24,6 +24,7 @@ from gradegate.scoring.values import (
     TRIM,
     UNITS,
     EnumVocabulary,
+    Issues,
     is_blank,
     parse_number,
     parse_text,
@@ -85,10 +86,16 @@ def parse_text_column(out: ParsedFrame, col: pd.Series, name: str, required: boo
 
 
 def parse_number_column(
-    out: ParsedFrame, col: pd.Series, name: str, minimum: float, integer: bool, unit_exponent: int = 0
+    out: ParsedFrame,
+    col: pd.Series,
+    name: str,
+    minimum: float,
+    integer: bool,
+    maximum: float = MAX_AMOUNT,
+    unit_exponent: int = 0,
 ) -> None:
     def check(v: Any) -> Any:
-        return parse_number(v, name, minimum=minimum, maximum=MAX_AMOUNT, integer=integer, unit_exponent=unit_exponent)
+        return parse_number(v, name, minimum=minimum, maximum=maximum, integer=integer, unit_exponent=unit_exponent)
 
     if _is_text(col):
         stripped = col.str.strip(TRIM)
@@ -112,7 +119,7 @@ def parse_number_column(
         out.columns[name] = numbers
         return
     with np.errstate(invalid="ignore"):
-        ok = shaped & np.isfinite(numbers) & (numbers >= minimum) & (numbers <= MAX_AMOUNT)
+        ok = shaped & np.isfinite(numbers) & (numbers >= minimum) & (numbers <= maximum)
         if integer:
             ok &= np.floor(numbers) == numbers
     out.reject(np.flatnonzero(~ok), col, check)
@@ -168,7 +175,7 @@ def parse_overrides(out: ParsedFrame, frame: pd.DataFrame, parser: ProjectParser
     cells = {part: cols[part].iloc[positions].tolist() for part in OVERRIDE_PARTS}
     for k, pos in enumerate(positions):
         record = {f"override_{part}": cells[part][k] for part in OVERRIDE_PARTS}
-        found: list[FieldIssue] = []
+        found = Issues()
         override = parser.parse_override(record, found)
         out.issues.extend((int(pos), issue) for issue in found)
         if override is not None:
@@ -188,7 +195,7 @@ def parse_frame(
         parse_text_column(out, _column(frame, name), name, required=name == "project_id")
     parse_enum_column(out, _column(frame, "stage"), parser.vocab.stage, "stage", optional=True)
     for name, (minimum, integer) in parser.numeric_fields.items():
-        parse_number_column(out, _column(frame, name), name, minimum, integer, units.get(name, 0))
+        parse_number_column(out, _column(frame, name), name, minimum, integer, parser.maximum(name), units.get(name, 0))
     for name, vocab in parser.vocab.enums.items():
         parse_enum_column(out, _column(frame, name), vocab, name)
     for factor in RISK_FACTORS:
