@@ -17,7 +17,7 @@ from gradegate.cli.common import (
     fail,
     load_rules_or_exit,
 )
-from gradegate.scoring import TableError, table_format
+from gradegate.scoring import TableError, render, table_format
 
 
 def grade(
@@ -51,17 +51,19 @@ def grade(
             run.execute(output, errors, on_progress=advance)
     except TableError as exc:
         fail(str(exc))
-    for warning in run.warnings:
-        err.print(f"warning: {warning}", markup=False)
     identity = rulesets.grading.identity
+    ident = {"name": identity.name, "version": identity.version, "hash": identity.short_hash}
+    counts = {"read": run.read, "graded": run.graded, "rejected": run.rejected}
     err.print(
-        f"read {run.read:,} · graded {run.graded:,} · rejected {run.rejected:,}   "
-        f"rules {identity.name} {identity.version} ({identity.short_hash})",
+        render("summary.counts", "zh", **counts, **ident),
         markup=False,
     )
-    err.print(f"graded → {output}", markup=False)
+    for issue in run.header_issues:
+        err.print(render("summary.warning", "zh", text=issue.message), markup=False)
+    err.print(render("summary.graded", "zh", path=output), markup=False)
+    if run.rejected or run.header_issues:
+        err.print(render("summary.rejected", "zh", path=errors, problems=run.error_lines), markup=False)
     if run.rejected:
-        err.print(f"rejected rows → {errors} ({run.error_lines:,} problems)", markup=False)
         raise typer.Exit(EXIT_REJECTED)
     raise typer.Exit(EXIT_OK)
 

@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from gradegate.cli.common import EXIT_OK, EXIT_REJECTED, RulesOption, err, fail, load_rules_or_exit
-from gradegate.scoring import TableError, table_format
+from gradegate.scoring import TableError, render, table_format
 
 # Below this many projects the report takes a second or two: no bar.
 PROGRESS_FROM = 20_000
@@ -62,16 +62,19 @@ def report(
         )
         written = write_report(built, output)
     identity = rulesets.grading.identity
+    ident = {"name": identity.name, "version": identity.version, "hash": identity.short_hash}
+    counts = {"read": built.read, "graded": built.graded, "rejected": built.rejected}
     err.print(
-        f"read {built.read:,} · graded {built.graded:,} · rejected {built.rejected:,}   "
-        f"rules {identity.name} {identity.version} ({identity.short_hash})",
+        render("summary.counts", "zh", **counts, **ident),
         markup=False,
     )
     for warning in built.warnings:
-        err.print(f"warning: {warning}", markup=False)
-    err.print(f"report → {written['html']}, {written['xlsx']}, {output / 'csv'}/", markup=False)
+        err.print(render("summary.warning", "zh", text=warning), markup=False)
+    files = f"{written['html']}, {written['xlsx']}, {output / 'csv'}/"
+    err.print(render("summary.report", "zh", files=files), markup=False)
     if built.rejected:
-        err.print(f"rejected rows → {written['errors']}", markup=False)
+        problems = len(built.table("errors"))
+        err.print(render("summary.rejected", "zh", path=written["errors"], problems=problems), markup=False)
         raise typer.Exit(EXIT_REJECTED)
     raise typer.Exit(EXIT_OK)
 

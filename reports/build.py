@@ -18,8 +18,23 @@ from gradegate.reports.catalog import TITLES
 from gradegate.reports.decision_tables import table_sections
 from gradegate.reports.gate_status import gate_status
 from gradegate.reports.impact import Impact, compare
-from gradegate.reports.portfolio_input import ERROR_COLUMNS, parse_extras
-from gradegate.scoring import STAGES, GateRuleSet, GradingRuleSet, TableRuleSet, grade_frame
+from gradegate.reports.portfolio_input import (
+    DELIV_PREFIX,
+    ERROR_COLUMNS,
+    FLAG_PREFIX,
+    parse_extras,
+    portfolio_headers,
+)
+from gradegate.scoring import (
+    AMOUNT_FIELDS,
+    GRADING_HEADERS,
+    STAGES,
+    GateRuleSet,
+    GradingRuleSet,
+    TableRuleSet,
+    grade_frame,
+    map_headers,
+)
 
 # (phase, done, total): the CLI draws it as a progress bar.
 Progress = Callable[[str, int, int], None]
@@ -77,9 +92,17 @@ def build_report(
         timings[phase] = timings.get(phase, 0.0) + now - clock
         clock = now
 
-    frame = frame.reset_index(drop=True)
+    headers = map_headers(
+        frame.columns,
+        {**GRADING_HEADERS, **portfolio_headers(gates)},
+        amounts=AMOUNT_FIELDS,
+        passthrough_prefixes=(FLAG_PREFIX, DELIV_PREFIX),
+    )
+    frame = frame.rename(columns=headers.rename).reset_index(drop=True)
+    units = headers.unit_exponents
     extras = parse_extras(frame, gates)
-    batch = grade_frame(frame, grading)
+    extras.warnings[:0] = [i.message for i in headers.unknown]
+    batch = grade_frame(frame, grading, unit_exponents=units)
     errors = [batch.errors, extras.errors]
     graded = _valid(batch.graded, errors)
     if "product_lines" in frame:
@@ -113,7 +136,7 @@ def build_report(
     }
     impact = None
     if compare_with is not None:
-        other = grade_frame(frame, compare_with).graded
+        other = grade_frame(frame, compare_with, unit_exponents=units).graded
         impact = compare(graded, other[other["row"].isin(graded["row"])], grading, compare_with)
         tables |= {
             "impact_summary": impact.summary,

@@ -43,6 +43,7 @@ HEADERS: dict[str, str] = {
     "item": "项目",
     "value": "值",
     "row": "行号",
+    "line": "表格行",
     "project_id": "项目编号",
     "project_name": "项目名称",
     "office": "办事处",

@@ -168,7 +168,15 @@ def _spread(graded: pd.DataFrame, group: np.ndarray, outcomes: list) -> GateStat
 
 def _errors(rows: pd.DataFrame, groups: np.ndarray, outcomes: list) -> pd.DataFrame:
     records = [
-        {"row": row, "project_id": pid, "field": i.field, "value": i.value, "reason": i.reason, "message": i.message}
+        {
+            "row": row,
+            "line": row + 1,
+            "project_id": pid,
+            "field": i.field,
+            "value": i.value,
+            "reason": i.reason,
+            "message": i.message,
+        }
         for row, pid, g in zip(rows["row"], rows["project_id"], groups, strict=True)
         for i in outcomes[g].issues
     ]

@@ -20,11 +20,13 @@ from functools import partial
 
 import pandas as pd
 
-from gradegate.scoring import STATUSES, TRIM, EnumVocabulary, FieldIssue, GateRuleSet, norm_key
+from gradegate.scoring import STATUSES, TRIM, EnumVocabulary, FieldIssue, GateRuleSet, issue, norm_key
 from gradegate.scoring import errors as E
 
 FLAG_PREFIX, DELIV_PREFIX, PASSED = "flag_", "deliv_", "passed_gates"
-ERROR_COLUMNS = ["row", "project_id", "field", "value", "reason", "message"]
+ERROR_COLUMNS = ["row", "line", "project_id", "field", "value", "reason", "message"]
+# The portfolio's own columns besides grading's (people.md): Chinese headers beside the codes.
+EXTRA_HEADERS = {PASSED: "已通过关口", "product_lines": "产品线"}
 TRUE = {"true", "1", "是", "yes", "y", "t"}
 FALSE = {"false", "0", "否", "no", "n", "f"}
 FLAG_ACCEPTED = "true/false, 1/0, 是/否, yes/no; blank = false"
@@ -40,6 +42,16 @@ class PortfolioExtras:
     deliverables: pd.DataFrame  # status code (or NA = missing) per known deliverable given as a column
     errors: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
+
+
+def portfolio_headers(gates: GateRuleSet) -> dict[str, str]:
+    """The portfolio's columns beyond grading, code → Chinese header: flags and deliverables by their labels."""
+    rules = gates.rules
+    return {
+        **EXTRA_HEADERS,
+        **{FLAG_PREFIX + code: label for code, label in rules.flags.items()},
+        **{DELIV_PREFIX + code: label for code, label in rules.deliverables.items()},
+    }
 
 
 def parse_extras(frame: pd.DataFrame, gates: GateRuleSet) -> PortfolioExtras:
@@ -78,6 +90,7 @@ def parse_extras(frame: pd.DataFrame, gates: GateRuleSet) -> PortfolioExtras:
         [
             {
                 "row": int(pos) + 1,
+                "line": int(pos) + 2,  # as a spreadsheet shows it: the header is line 1
                 "project_id": None if pd.isna(ids.iloc[pos]) else ids.iloc[pos],
                 "field": i.field,
                 "value": None if i.value is None else str(i.value),
@@ -111,8 +124,7 @@ def _flag(value: str, column: str) -> bool | FieldIssue:
     key = norm_key(value)
     if key in TRUE or key in FALSE:
         return key in TRUE
-    message = f"{column}: {E.show_value(value)} is not a flag value; give {FLAG_ACCEPTED}"
-    return FieldIssue(column, value, E.UNKNOWN_VALUE, message, FLAG_ACCEPTED)
+    return issue(column, value, E.UNKNOWN_VALUE, FLAG_ACCEPTED, key="flag.unknown_value")
 
 
 def _gates(value: str, vocab: EnumVocabulary) -> tuple[str, ...] | FieldIssue:
@@ -120,12 +132,9 @@ def _gates(value: str, vocab: EnumVocabulary) -> tuple[str, ...] | FieldIssue:
     for part in (p for p in GATE_SEPARATORS.split(value.strip()) if p):
         code = vocab.parse(part, PASSED)
         if isinstance(code, FieldIssue):
-            return FieldIssue(
-                PASSED,
-                value,
-                E.UNKNOWN_VALUE,
-                f"passed_gates: {part!r} is not a gate; give gate codes separated by ';' ({', '.join(vocab.labels)})",
-                vocab.accepted,
-            )
+            return issue(
+                PASSED, value, E.UNKNOWN_VALUE, vocab.accepted, key="gates.unknown_value", part=part,
+                gates=", ".join(vocab.labels),
+            )  # fmt: skip
         codes.append(code)
     return tuple(codes)

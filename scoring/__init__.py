@@ -60,6 +60,8 @@ _EXPORTS: dict[str, str] = {
     "RISK_FACTORS": "vocabulary",
     "RISK_VALUES": "vocabulary",
     "STAGES": "vocabulary",
+    "GRADING_HEADERS": "vocabulary",
+    "AMOUNT_FIELDS": "vocabulary",
     # gates
     "GateRuleSet": "gates.ruleset",
     "GateRules": "gates.model",
@@ -111,6 +113,15 @@ _EXPORTS: dict[str, str] = {
     "Replayer": "lifecycle.replay",
     "REPLAY_CHANGE_COLUMNS": "lifecycle.replay",
     "REPLAY_INVALID_COLUMNS": "lifecycle.replay",
+    # what people read: messages, headers, workbooks
+    "issue": "messages",
+    "render": "messages",
+    "field_label": "messages",
+    "hint": "messages",
+    "map_headers": "headers",
+    "HeaderMap": "headers",
+    "new_workbook": "workbook",
+    "add_table_sheet": "workbook",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -150,6 +161,7 @@ if TYPE_CHECKING:
     from gradegate.scoring.grading.result import GradingResult
     from gradegate.scoring.grading.ruleset import GradingRuleSet
     from gradegate.scoring.grading.whatif import WhatIf, what_if
+    from gradegate.scoring.headers import HeaderMap, map_headers
     from gradegate.scoring.identity import RuleSetIdentity, RulesetRef, content_hash
     from gradegate.scoring.jsonl import BatchCounts, Decide, run_lines
     from gradegate.scoring.lifecycle.bundle import RuleBundle, bundle_file_hash
@@ -157,6 +169,7 @@ if TYPE_CHECKING:
     from gradegate.scoring.lifecycle.diff import diff_files
     from gradegate.scoring.lifecycle.replay import REPLAY_CHANGE_COLUMNS, REPLAY_INVALID_COLUMNS, Logged, Replayer
     from gradegate.scoring.lifecycle.scenarios import Scenario, ScenarioReport, run_scenarios
+    from gradegate.scoring.messages import field_label, hint, issue, render
     from gradegate.scoring.resources import default_roster_path, default_rules_dir, sample_path
     from gradegate.scoring.reviewers.model import ReviewerRules
     from gradegate.scoring.reviewers.result import ReviewerSelection
@@ -171,4 +184,12 @@ if TYPE_CHECKING:
     from gradegate.scoring.tables.ruleset import TableRuleSet
     from gradegate.scoring.tabular import flatten, read_table, write_csv, write_table
     from gradegate.scoring.values import TRIM, EnumVocabulary, did_you_mean, norm_key
-    from gradegate.scoring.vocabulary import GRADING_FIELDS, RISK_FACTORS, RISK_VALUES, STAGES
+    from gradegate.scoring.vocabulary import (
+        AMOUNT_FIELDS,
+        GRADING_FIELDS,
+        GRADING_HEADERS,
+        RISK_FACTORS,
+        RISK_VALUES,
+        STAGES,
+    )
+    from gradegate.scoring.workbook import add_table_sheet, new_workbook

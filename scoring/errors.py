@@ -17,7 +17,8 @@ errors file rely on them); messages are for people and may be reworded.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 # Input reason codes.
@@ -61,14 +62,22 @@ class RuleDefinitionError(GradegateError):
 
 @dataclass(frozen=True)
 class FieldIssue:
+    """One bad field. `message` is Chinese (people read it), `message_en` the same in English (Accept-Language: en);
+    both come from the catalogue in scoring/messages.py."""
+
     field: str
     value: Any
     reason: str
     message: str
     accepted: str | None = None
+    message_en: str | None = dataclass_field(default=None, compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {"field": self.field, "value": self.value, "reason": self.reason,
+                "message": self.in_language(lang), "accepted": self.accepted}  # fmt: skip
+
+    def in_language(self, lang: str) -> str:
+        return self.message_en if lang == "en" and self.message_en else self.message
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"

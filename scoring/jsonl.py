@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from gradegate.scoring import errors as E
 from gradegate.scoring.errors import FieldIssue, InputError
+from gradegate.scoring.messages import issue
 
 Decide = Callable[[dict[str, Any]], BaseModel]
 
@@ -39,18 +40,17 @@ def error_object(line: int, title: str, issues: Iterable[FieldIssue]) -> dict[st
 def decide_line(number: int, text: str | bytes, decide: Decide) -> tuple[bytes, bool]:
     """The output line (without newline) for one input line, and whether it was decided."""
     if not text.strip():
-        issue = FieldIssue("", "", E.MISSING, f"line {number} is empty; each line must hold one JSON object", "object")
-        return orjson.dumps(error_object(number, "empty line", [issue])), False
+        found = issue("", "", E.MISSING, "object", key="line.empty", line=number)
+        return orjson.dumps(error_object(number, "empty line", [found])), False
     try:
         record = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
-        issue = FieldIssue("", _excerpt(text), E.MALFORMED, f"line {number} is not valid JSON: {exc}", "a JSON object")
-        return orjson.dumps(error_object(number, "invalid JSON", [issue])), False
+        found = issue("", _excerpt(text), E.MALFORMED, "a JSON object", key="line.malformed", line=number, error=exc)
+        return orjson.dumps(error_object(number, "invalid JSON", [found])), False
     if not isinstance(record, dict):
-        issue = FieldIssue(
-            "", record, E.WRONG_TYPE, f"line {number} holds a JSON {type(record).__name__}, not an object", "object"
-        )
-        return orjson.dumps(error_object(number, "not an object", [issue])), False
+        kind = type(record).__name__
+        found = issue("", record, E.WRONG_TYPE, "object", key="line.not_an_object", line=number, kind=kind)
+        return orjson.dumps(error_object(number, "not an object", [found])), False
     try:
         result = decide(record)
     except InputError as exc:

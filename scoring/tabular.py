@@ -19,11 +19,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
-from openpyxl import Workbook
 
 from gradegate.scoring.errors import TableError
 from gradegate.scoring.files import atomic_path, table_format
-from gradegate.scoring.safe_cells import neutralize_frame, xlsx_rows, xlsx_value
+from gradegate.scoring.messages import render
+from gradegate.scoring.safe_cells import neutralize_frame
+from gradegate.scoring.vocabulary import AMOUNT_FIELDS
+from gradegate.scoring.workbook import write_frame
 
 NESTED = {
     "risk": ("risk_", ("scope", "legal", "cost", "contract_terms", "supplier")),
@@ -192,23 +194,24 @@ def read_jsonl(path: Path) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple
             try:
                 value = json.loads(line)
             except json.JSONDecodeError as exc:
-                bad.append((number, f"not valid JSON: {exc.msg} (column {exc.colno})"))
+                bad.append(
+                    (number, render("line.malformed", "zh", line=number, error=f"{exc.msg} (column {exc.colno})"))
+                )
                 continue
             if not isinstance(value, dict):
-                bad.append((number, f"a line must be a JSON object, not {type(value).__name__}"))
+                bad.append((number, render("line.not_an_object", "zh", line=number, kind=type(value).__name__)))
                 continue
             records.append((number, value))
     return records, bad
 
 
-def write_excel(frame: pd.DataFrame, target: Path | BinaryIO, sheet_name: str) -> None:
-    """One sheet, header row first; text cells always text (safe_cells), never formulas."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(sheet_name[:31])
-    sheet.append([xlsx_value(sheet, str(c)) for c in frame.columns])
-    for row in xlsx_rows(sheet, frame):
-        sheet.append(row)
-    book.save(target)
+def write_excel(
+    frame: pd.DataFrame, target: Path | BinaryIO, sheet_name: str, headers: Mapping[str, str] | None = None
+) -> None:
+    """One table sheet laid out for people (scoring.workbook); `headers`: column code → header shown."""
+    shown = [headers.get(c, c) for c in frame.columns] if headers else None
+    formats = {c: "#,##0.##" for c in frame.columns if c in AMOUNT_FIELDS}
+    write_frame(frame, target, sheet_name, headers=shown, number_formats=formats)
 
 
 def write_csv(frame: pd.DataFrame, target: Path | BinaryIO) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from gradegate.scoring import errors as E
 from gradegate.scoring.errors import FieldIssue, InputError
+from gradegate.scoring.messages import hint, issue, number_accepted
 
 # Characters trimmed around every value: ASCII whitespace and the ideographic space.
 TRIM = " \t\r\n\u3000"
@@ -21,6 +22,36 @@ TRIM = " \t\r\n\u3000"
 # ASCII digits only ([0-9], not \d): the vectorized path matches with RE2, which reads \d as ASCII.
 NUMBER_PATTERN = r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
 _NUMBER = re.compile(NUMBER_PATTERN)
+# The same after folding (FOLD), split into parts, with a unit after it (people.md): 1200万, 1.2亿, 12000000元.
+# `unit` is only accepted on amounts; the named groups are what both paths read.
+UNITS: dict[str, int] = {
+    "元": 0,
+    "万": 4,
+    "万元": 4,
+    "百万": 6,
+    "百万元": 6,
+    "千万": 7,
+    "千万元": 7,
+    "亿": 8,
+    "亿元": 8,
+}
+SPELLED_PATTERN = (
+    r"(?P<mantissa>-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)(?:[eE](?P<exponent>[-+]?[0-9]+))?"
+    r" *(?P<unit>" + "|".join(sorted(UNITS, key=len, reverse=True)) + ")?"
+)
+_SPELLED = re.compile(SPELLED_PATTERN)
+# Full-width digits and punctuation (an IME slip), the Chinese comma and thin spaces as thousands separators.
+FOLD = str.maketrans(
+    {**{chr(0xFF10 + d): str(d) for d in range(10)}, "，": ",", "．": ".", "－": "-", "\u2009": ",", "\u202f": ","}
+)
+# An amount written wholly in Chinese numerals (一千万, 壹佰万元): refused, with the accepted forms shown.
+CHINESE_NUMERALS = re.compile(r"[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点]+元?")
+
+
+def spelled_number(mantissa: str, exponent: int) -> float:
+    """mantissa × 10^exponent, correctly rounded (as parsed from text, never as a float product)."""
+    base, _, own = mantissa.replace(",", "").partition("e")
+    return float(f"{base}e{exponent + int(own or 0)}")
 
 
 class Issues(list[FieldIssue]):
@@ -39,8 +70,11 @@ class Issues(list[FieldIssue]):
         for key in record:
             if key not in allowed:
                 name = f"{prefix}{key}"
-                message = f"unknown field {name!r}{did_you_mean(str(key), allowed)}"
-                self.append(FieldIssue(name, record[key], E.UNKNOWN_FIELD, message, ", ".join(allowed)))
+                close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.75)
+                hint_zh, hint_en = hint(close[0] if close else None)
+                self.append(
+                    issue(name, record[key], E.UNKNOWN_FIELD, ", ".join(allowed), hint_zh=hint_zh, hint_en=hint_en)
+                )
 
 
 def did_you_mean(word: str, known: Iterable[str]) -> str:
@@ -51,7 +85,7 @@ def did_you_mean(word: str, known: Iterable[str]) -> str:
 
 def require_object(record: Any, what: str = "a request") -> Mapping[str, Any]:
     if not isinstance(record, Mapping):
-        raise InputError([FieldIssue("", record, E.WRONG_TYPE, f"{what} must be a JSON object", "object")])
+        raise InputError([issue("", record, E.WRONG_TYPE, "object", key="not_an_object", what=what, what_zh=what)])
     return record
 
 
@@ -73,42 +107,45 @@ def is_blank(value: Any) -> bool:
     return isinstance(value, str) and value.strip(TRIM) == ""
 
 
-def number_accepted(minimum: float, integer: bool) -> str:
-    kind = "a whole number" if integer else "a number"
-    example = "3" if integer else '12000000 or "12,000,000"'
-    return f"{kind} ≥ {minimum:g}, such as {example}"
-
-
 def parse_number(
-    value: Any, field: str, *, minimum: float, maximum: float, integer: bool = False
+    value: Any, field: str, *, minimum: float, maximum: float, integer: bool = False, unit_exponent: int = 0
 ) -> float | FieldIssue:
-    """A number from JSON or a cell; a FieldIssue (returned, not raised) when it is not acceptable."""
+    """A number from JSON or a cell; a FieldIssue (returned, not raised) when it is not acceptable.
+
+    Amounts (not `integer`) may carry a unit (万, 亿…); `unit_exponent` is the power of ten of a unit
+    given by the column's header (`项目金额(万元)` → 4), for cells that carry none of their own.
+    """
     kind = type(value)
-    if kind is int or kind is float:  # JSON's numbers: the common case, checked without the general path
+    if (kind is int or kind is float) and not unit_exponent:  # JSON's numbers: the common case, checked first
         number = float(value)
         if minimum <= number <= maximum and (not integer or number.is_integer()):
             return number
-    accepted = number_accepted(minimum, integer)
+    limits = (minimum, maximum, integer)
     if is_blank(value):
-        return FieldIssue(field, value, E.MISSING, f"{field} is required: give {accepted}", accepted)
+        return _number_issue(field, value, E.MISSING, "number.missing", *limits)
     if isinstance(value, bool):
-        return FieldIssue(field, value, E.WRONG_TYPE, f"{field}: {value} is not a number; give {accepted}", accepted)
+        return _number_issue(field, value, E.WRONG_TYPE, "number.wrong_type", *limits)
     if isinstance(value, str):
         text = value.strip(TRIM)
-        if not _NUMBER.fullmatch(text):
-            return FieldIssue(
-                field,
-                value,
-                E.NOT_A_NUMBER,
-                f"{field}: {E.show_value(value)} is not a number; give {accepted}",
-                accepted,
-            )
-        number = float(text.replace(",", ""))
+        if unit_exponent == 0 and _NUMBER.fullmatch(text):
+            number = float(text.replace(",", ""))
+        else:
+            folded = text.translate(FOLD)
+            match = _SPELLED.fullmatch(folded)
+            if match is None:
+                key = "number.chinese_numerals" if CHINESE_NUMERALS.fullmatch(folded) else "number.not_a_number"
+                return _number_issue(field, value, E.NOT_A_NUMBER, key, *limits)
+            unit = match["unit"]
+            if unit is not None and integer:
+                return _number_issue(field, value, E.NOT_A_NUMBER, "number.unit_not_allowed", *limits)
+            exponent = UNITS[unit] if unit is not None else unit_exponent
+            number = spelled_number(match["mantissa"] + "e" + (match["exponent"] or "0"), exponent)
     elif isinstance(value, int | float):
-        number = float(value)
+        number = float(value) * 10**unit_exponent if unit_exponent else float(value)
     else:
-        return FieldIssue(
-            field, value, E.WRONG_TYPE, f"{field}: a {type(value).__name__} is not a number; give {accepted}", accepted
+        kind_name = type(value).__name__  # a list or an object: its type says more than its text
+        return _number_issue(
+            field, value, E.WRONG_TYPE, "number.wrong_type", *limits, shown=kind_name, shown_en=kind_name
         )
     return check_number(number, value, field, minimum=minimum, maximum=maximum, integer=integer)
 
@@ -118,30 +155,24 @@ def check_number(
 ) -> float | FieldIssue:
     if minimum <= number <= maximum and (not integer or number.is_integer()):
         return number
-    accepted = number_accepted(minimum, integer)
+    limits = (minimum, maximum, integer)
     if math.isnan(number):
-        return FieldIssue(field, given, E.MISSING, f"{field} is required: give {accepted}", accepted)
+        return _number_issue(field, given, E.MISSING, "number.missing", *limits)
     if not math.isfinite(number) or number > maximum:
-        return FieldIssue(
-            field, given, E.OUT_OF_RANGE, f"{field}: {E.show_value(given)} is too large (at most {maximum:g})", accepted
-        )
+        return _number_issue(field, given, E.OUT_OF_RANGE, "number.too_large", *limits)
     if number < minimum:
-        return FieldIssue(
-            field,
-            given,
-            E.OUT_OF_RANGE,
-            f"{field}: {E.show_value(given)} is below {minimum:g}; give {accepted}",
-            accepted,
-        )
-    if integer and not number.is_integer():
-        return FieldIssue(
-            field,
-            given,
-            E.NOT_AN_INTEGER,
-            f"{field}: {E.show_value(given)} is not a whole number; give {accepted}",
-            accepted,
-        )
-    return number
+        return _number_issue(field, given, E.OUT_OF_RANGE, "number.below", *limits)
+    return _number_issue(field, given, E.NOT_AN_INTEGER, "number.not_an_integer", *limits)
+
+
+def _number_issue(
+    field: str, value: Any, reason: str, key: str, minimum: float, maximum: float, integer: bool, **extra: Any
+) -> FieldIssue:
+    """The issue, its accepted forms built only now: a good number never pays for the words."""
+    accepted, accepted_zh = number_accepted(minimum, integer)
+    noun = "整数" if integer else "金额"
+    context = {"accepted_zh": accepted_zh, "noun": noun, "minimum": minimum, "maximum": maximum, **extra}
+    return issue(field, value, reason, accepted, key=key, **context)
 
 
 class EnumVocabulary:
@@ -169,24 +200,12 @@ class EnumVocabulary:
                 return code
         field = field or self.field
         if is_blank(value):
-            return FieldIssue(field, value, E.MISSING, f"{field} is required: one of {self.accepted}", self.accepted)
+            return issue(field, value, E.MISSING, self.accepted, key="enum.missing")
         if not isinstance(value, str):
-            return FieldIssue(
-                field,
-                value,
-                E.WRONG_TYPE,
-                f"{field}: {E.show_value(value)} is not text; give one of {self.accepted}",
-                self.accepted,
-            )
+            return issue(field, value, E.WRONG_TYPE, self.accepted, key="enum.wrong_type")
         code = self._lookup.get(norm_key(value))
         if code is None:
-            return FieldIssue(
-                field,
-                value,
-                E.UNKNOWN_VALUE,
-                f"{field}: {E.show_value(value)} is not accepted; give one of {self.accepted}",
-                self.accepted,
-            )
+            return issue(field, value, E.UNKNOWN_VALUE, self.accepted, key="enum.unknown_value")
         return code
 
 
@@ -209,17 +228,14 @@ def parse_text(value: Any, field: str, *, required: bool, max_length: int | None
             return text
     if is_blank(value):
         if required:
-            return FieldIssue(field, value, E.MISSING, f"{field} is required", "non-empty text")
+            return issue(field, value, E.MISSING, "non-empty text", key="text.missing")
         return None
     if not isinstance(value, str):
-        return FieldIssue(field, value, E.WRONG_TYPE, f"{field}: {E.show_value(value)} is not text", "text")
+        return issue(field, value, E.WRONG_TYPE, "text", key="text.wrong_type")
     text = value.strip(TRIM)
     if max_length is not None and len(text) > max_length:
-        return FieldIssue(
-            field,
-            value,
-            E.TOO_LONG,
-            f"{field} is {len(text)} characters long; at most {max_length}",
-            f"1–{max_length} characters",
-        )
+        return issue(
+            field, value, E.TOO_LONG, f"1–{max_length} characters", key="text.too_long", length=len(text),
+            max_length=max_length,
+        )  # fmt: skip
     return text

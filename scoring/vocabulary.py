@@ -71,3 +71,50 @@ STAGES: dict[str, str] = {
     "implementation": "工程实施",
     "closure": "合同关闭",
 }
+
+# The Chinese name of every input field a person may see or type as a column header (people.md).
+# The grading labels match the criteria labels of the default rule file; headers map through these.
+GRADING_HEADERS: dict[str, str] = {
+    "project_id": "项目编号",
+    "project_name": "项目名称",
+    "office": "办事处",
+    "region": "地区部",
+    "stage": "阶段",
+    "amount_rmb": "项目金额",
+    "strategic_status": "战略地位",
+    "network_position": "网上地位",
+    "tech_maturity": "技术成熟度",
+    "risk_scope": "范围风险",
+    "risk_legal": "法律风险",
+    "risk_cost": "成本风险",
+    "risk_contract_terms": "合同条款风险",
+    "risk_supplier": "供应商风险",
+    "external_service_amount_rmb": "外配套服务金额",
+    "expedite": "赶工需求",
+    "product_line_count": "涉及产品线数量",
+    "override_level": "特批等级",
+    "override_approved_by": "特批人",
+    "override_reason": "特批理由",
+}
+# Amount columns: a header may carry a unit (`项目金额(万元)`) that scales the column.
+AMOUNT_FIELDS = ("amount_rmb", "external_service_amount_rmb")
+
+FIELD_LABELS: dict[str, str] = {
+    **GRADING_HEADERS,
+    "risk": "总的风险",
+    "level_override": "特批",
+    # gates and reviewers requests (gates.md, reviewers.md)
+    "gate": "关口",
+    "level": "项目等级",
+    "flags": "标志",
+    "passed_gates": "已通过关口",
+    "deliverables": "交付件",
+    "grading": "评级输入",
+    "kind": "评审类型",
+    "id": "编号",
+    "contract_id": "合同编号",
+    "contract_type": "合同类型",
+    "clauses": "条款",
+    "submitter": "提交人",
+    "product_lines": "产品线",
+}

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gradegate.scoring import FieldIssue, InputError, RuleDefinitionError, did_you_mean
+from gradegate.scoring import FieldIssue, InputError, RuleDefinitionError, did_you_mean, field_label, hint, render
 from gradegate.scoring import errors as E
 from gradegate.service.errors import ServiceError
 
@@ -80,13 +80,21 @@ def _writable(value: Any) -> Any:
     return value
 
 
-def input_problem(exc: InputError, detail: str | None = None) -> Problem:
+def request_language(request: Request | None) -> str:
+    """`en` when the caller's Accept-Language puts English first; Chinese otherwise (people.md)."""
+    header = request.headers.get("accept-language", "") if request is not None else ""
+    first = header.split(",")[0].split(";")[0].strip().lower()
+    return "en" if first == "en" or first.startswith("en-") else "zh"
+
+
+def input_problem(exc: InputError, detail: str | None = None, lang: str = "zh") -> Problem:
+    shown = "; ".join(i.in_language(lang) for i in exc.issues)
     return Problem(
         422,
         "invalid-input",
         "Invalid input",
-        detail or f"{len(exc.issues)} field(s) are invalid: {exc}",
-        [issue.to_dict() for issue in exc.issues],
+        detail or render("problem.invalid_input", lang, count=len(exc.issues), issues=shown),
+        [issue.to_dict(lang) for issue in exc.issues],
     )
 
 
@@ -109,7 +117,7 @@ def rules_problem(exc: RuleDefinitionError) -> Problem:
     )
 
 
-def _validation_issue(err: dict[str, Any], request: Request) -> dict[str, Any]:
+def _validation_issue(err: dict[str, Any], request: Request, lang: str) -> dict[str, Any]:
     """A FastAPI/pydantic validation error as a field issue: `items.3`, `format`; the body itself is `body`."""
     loc = [str(p) for p in err.get("loc", ())]
     if loc and loc[0] in ("body", "query", "path", "header", "cookie"):
@@ -120,13 +128,18 @@ def _validation_issue(err: dict[str, Any], request: Request) -> dict[str, Any]:
         kind, E.WRONG_TYPE
     )
     accepted = err.get("ctx", {}).get("expected") if isinstance(err.get("ctx"), dict) else None
-    message = f"{field}: {err.get('msg', 'invalid')}"
+    detail = err.get("msg", "invalid")  # pydantic's words: English only
+    context = {"field": field, "label": field_label(field), "detail": detail}
+    zh, en = render("problem.field", "zh", **context), render("problem.field", "en", **context)
     if reason == E.UNKNOWN_FIELD:
         known = err.get("known_fields") or _body_fields(request)
-        message = f"unknown field {field!r}{did_you_mean(field, known)}"
+        hint_en = did_you_mean(field, known)
+        close = hint_en.partition("'")[2].rpartition("'")[0] or None
+        zh = render("unknown_field", "zh", field=field, hint_zh=hint(close)[0], accepted=", ".join(known))
+        en = f"unknown field {field!r}{hint_en}"
         accepted = ", ".join(known) or None
-    issue = FieldIssue(field, err.get("input"), reason, message, accepted)
-    return issue.to_dict()
+    found = FieldIssue(field, err.get("input"), reason, zh, accepted, en)
+    return found.to_dict(lang)
 
 
 def _body_fields(request: Request) -> list[str]:
@@ -159,7 +172,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(InputError)
     async def _input(request: Request, exc: InputError) -> Response:
-        return problem_response(request, input_problem(exc))
+        return problem_response(request, input_problem(exc, lang=request_language(request)))
 
     @app.exception_handler(RuleDefinitionError)
     async def _rules(request: Request, exc: RuleDefinitionError) -> Response:
@@ -167,8 +180,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
-        issues = [_validation_issue(e, request) for e in exc.errors()]
-        detail = "the request is not valid: " + "; ".join(i["message"] for i in issues)
+        lang = request_language(request)
+        issues = [_validation_issue(e, request, lang) for e in exc.errors()]
+        detail = render("problem.invalid_request", lang, issues="; ".join(i["message"] for i in issues))
         return problem_response(request, Problem(422, "invalid-request", "Invalid request", detail, issues))
 
     @app.exception_handler(StarletteHTTPException)

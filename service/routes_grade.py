@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from gradegate.scoring import FieldIssue, GradingResult, GradingRuleSet, InputError
+from gradegate.scoring import GradingResult, GradingRuleSet, InputError, issue
 from gradegate.scoring import errors as E
 from gradegate.scoring import what_if as compute_what_if
 from gradegate.service.auth import GRADE, authenticate
@@ -21,7 +21,7 @@ from gradegate.service.deps import (
     read_model,
     rules_for,
 )
-from gradegate.service.problems import Problem
+from gradegate.service.problems import Problem, request_language
 from gradegate.service.runtime import Service
 from gradegate.service.schemas import PROJECT_EXAMPLE, BatchIn, BatchOut, GradeOut, ProjectIn
 
@@ -132,7 +132,7 @@ async def grade_batch(request: Request, ctx: GradeContext) -> Response:
             ],
         )
     # Up to max_batch_items records: graded in a worker thread, not on the event loop.
-    results = await run_in_threadpool(_grade_items, ctx.rules.grading, body.items)
+    results = await run_in_threadpool(_grade_items, ctx.rules.grading, body.items, request_language(request))
     graded = sum(1 for r in results if r["ok"])
     ref = ctx.rules.grading.ref
     out = {"ruleset": ref.model_dump(), "graded": graded, "failed": len(results) - graded, "results": results}
@@ -142,7 +142,7 @@ async def grade_batch(request: Request, ctx: GradeContext) -> Response:
     return json_response({"decision_id": decision_id, **out})
 
 
-def _grade_items(grading: GradingRuleSet, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _grade_items(grading: GradingRuleSet, items: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     results: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
@@ -153,19 +153,10 @@ def _grade_items(grading: GradingRuleSet, items: list[dict[str, Any]]) -> list[d
             # The id as the core normalized it (trimmed), so " P1" and "P1" are one project.
             first = seen.setdefault(result["project_id"], index)
             if first != index:
-                raise InputError(
-                    [
-                        FieldIssue(
-                            "project_id",
-                            pid,
-                            E.DUPLICATE,
-                            f"project_id {pid!r} is given twice in this batch (first at item {first})",
-                            "a project_id used once per batch",
-                        )
-                    ]
-                )
+                accepted = "a project_id used once per batch"
+                raise InputError([issue("project_id", pid, E.DUPLICATE, accepted, key="duplicate.batch", first=first)])
             entry.update(ok=True, result=result)
         except InputError as exc:
-            entry.update(ok=False, errors=[i.to_dict() for i in exc.issues])
+            entry.update(ok=False, errors=[i.to_dict(lang) for i in exc.issues])
         results.append(entry)
     return results

@@ -52,3 +52,25 @@ def run_cli(
         cwd=cwd or ROOT,
         timeout=300,
     )
+
+
+def assert_people_workbook(path: Path) -> None:
+    """Every sheet of a workbook we write is laid out as people use it (people.md): frozen header row,
+    autofilter over the whole table, widths that fit Chinese headers, printing fitted to the page width."""
+    import openpyxl
+
+    from gradegate.scoring.workbook import text_width
+
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2", sheet.title
+        last = openpyxl.utils.get_column_letter(sheet.max_column)
+        ref = sheet.auto_filter.ref or ""
+        assert ref.startswith(f"A1:{last}"), (sheet.title, ref)
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+        assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0, sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert sheet.print_title_rows == "$1:$1", sheet.title
+        for cell in sheet[1]:
+            width = sheet.column_dimensions[cell.column_letter].width
+            assert width >= min(text_width(str(cell.value)), 60) * 0.9, (sheet.title, cell.value, width)

@@ -96,6 +96,39 @@ def test_422_invalid_fields_name_field_value_and_accepted(client: httpx.Client) 
     assert by_field["strategic_status"]["reason"] == "unknown_value"
     assert "战略核心" in by_field["strategic_status"]["accepted"]
     assert by_field["product_line_count"]["reason"] == "out_of_range"
+    # people read Chinese: the message names the field by its label; codes stay beside it
+    assert by_field["amount_rmb"]["message"].startswith('项目金额: "lots" 不是有效金额')
+    assert by_field["strategic_status"]["message"].startswith('战略地位: "最重要" 不是可选值')
+    assert body["detail"].startswith("3 个字段无效")
+
+
+@pytest.mark.parametrize("language", ["en", "en-US,en;q=0.9", "EN-GB"])
+def test_422_in_english_on_request(client: httpx.Client, language: str) -> None:
+    bad = {**PROJECT, "amount_rmb": "lots", "strategic_status": "最重要"}
+    response = client.post("/v1/grade", json=bad, headers={"Accept-Language": language})
+    body = assert_problem(response, 422, with_errors=True)
+    by_field = {e["field"]: e for e in body["errors"]}
+    assert by_field["amount_rmb"]["message"].startswith("amount_rmb: 'lots' is not a number; give a number ≥ 0")
+    assert (by_field["amount_rmb"]["value"], by_field["amount_rmb"]["reason"]) == ("lots", "not_a_number")
+    assert by_field["amount_rmb"]["accepted"].startswith("a number ≥ 0")
+    assert "is not accepted; give one of core (战略核心)" in by_field["strategic_status"]["message"]
+    assert body["detail"].startswith("2 field(s) are invalid")
+
+
+def test_422_chinese_when_chinese_comes_first(client: httpx.Client) -> None:
+    bad = {**PROJECT, "amount_rmb": "一千万"}
+    headers = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}
+    body = assert_problem(client.post("/v1/grade", json=bad, headers=headers), 422, with_errors=True)
+    assert body["errors"][0]["message"].startswith('项目金额: "一千万" 是汉字数字')
+    assert body["errors"][0]["value"] == "一千万"
+
+
+def test_batch_item_errors_follow_the_language(client: httpx.Client) -> None:
+    items = [PROJECT, {**PROJECT, "amount_rmb": "x"}]
+    zh = client.post("/v1/grade/batch", json={"items": items}).json()["results"][1]["errors"][0]
+    en = client.post("/v1/grade/batch", json={"items": items}, headers={"Accept-Language": "en"}).json()
+    assert zh["message"].startswith('项目金额: "x"') and zh["field"] == "amount_rmb"
+    assert en["results"][1]["errors"][0]["message"].startswith("amount_rmb: 'x' is not a number")
 
 
 def test_422_malformed_json(client: httpx.Client) -> None:

@@ -74,7 +74,8 @@ def test_level_graded_from_a_grading_input(gates, grading) -> None:
     assert (r.level, r.decision_authority, r.decision_authority_label) == ("company", "msmt", "市场销服管理团队")
     found = issues(gates, grading, gate="SDP2", grading={**GRADING_COMPANY, "amount_rmb": "lots"})
     assert found["grading.amount_rmb"].reason == "not_a_number"
-    assert "grading.amount_rmb" in found["grading.amount_rmb"].message
+    assert "评级输入 › 项目金额" in found["grading.amount_rmb"].message
+    assert "grading.amount_rmb" in found["grading.amount_rmb"].message_en
     found = issues(gates, grading, gate="SDP2", level="office", grading=GRADING_COMPANY)
     assert found["level"].reason == "conflict"
 

@@ -17,7 +17,7 @@ def test_sample_is_graded_with_bad_rows_reported(tmp_path: Path) -> None:
     result = run_cli("grade", DATA / "sample_projects.csv", "-o", out)
     assert result.returncode == 3, result.stderr  # some rows rejected, the rest graded
     errors_path = tmp_path / "graded.errors.csv"
-    assert f"rejected rows → {errors_path}" in result.stderr
+    assert f"被拒记录 → {errors_path}" in result.stderr
     graded = pd.read_csv(out, dtype=str)
     errors = pd.read_csv(errors_path, dtype=str)
     source = pd.read_csv(DATA / "sample_projects.csv", dtype=str)
@@ -26,8 +26,11 @@ def test_sample_is_graded_with_bad_rows_reported(tmp_path: Path) -> None:
     rejected_rows = set(errors["row"].astype(int))
     assert graded_rows.isdisjoint(rejected_rows)
     assert graded_rows | rejected_rows == set(range(1, len(source) + 1))
-    assert f"read {len(source):,} · graded {len(graded_rows):,} · rejected {len(rejected_rows):,}" in result.stderr
-    assert list(errors.columns) == ["row", "project_id", "field", "value", "reason", "message"]
+    assert f"读取 {len(source):,} · 已评定 {len(graded_rows):,} · 被拒 {len(rejected_rows):,}" in result.stderr
+    assert list(errors.columns) == ["row", "line", "project_id", "field", "value", "reason", "message"]
+    # `line` is the line a spreadsheet shows: the header is line 1, record N is line N + 1
+    assert (errors["line"].astype(int) == errors["row"].astype(int) + 1).all()
+    assert errors["message"].str.contains("[\u4e00-\u9fff]").all()  # people read Chinese
     assert set(graded["level_label"]) <= {"公司级", "办事处级"}
 
 
@@ -39,12 +42,13 @@ def test_json_lines_with_unreadable_lines(tmp_path: Path) -> None:
     out, errs = tmp_path / "out.xlsx", tmp_path / "errs.csv"
     result = run_cli("grade", source, "-o", out, "--errors", errs)
     assert result.returncode == 3
-    graded = pd.read_excel(out, dtype=str)
-    assert list(graded["project_id"]) == [good["project_id"], "Z"]
-    assert list(graded["row"]) == ["1", "5"]  # line numbers of the file
+    graded = pd.read_excel(out, dtype=str)  # the workbook's headers are Chinese
+    assert list(graded["项目编号"]) == [good["project_id"], "Z"]
+    assert list(graded["行号"]) == ["1", "5"]  # line numbers of the file
     errors = pd.read_csv(errs, dtype=str)
     assert list(errors["row"]) == ["2", "3"] and set(errors["reason"]) == {"malformed"}
-    assert "not valid JSON" in errors.iloc[0]["message"] and "JSON object" in errors.iloc[1]["message"]
+    assert list(errors["line"]) == ["2", "3"]  # for JSON lines, the line is the line number
+    assert "第 2 行不是有效的 JSON" in errors.iloc[0]["message"] and "不是对象" in errors.iloc[1]["message"]
 
 
 @pytest.mark.parametrize(

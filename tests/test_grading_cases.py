@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from gradegate.scoring.grading.columns import output_headers
 from gradegate.scoring.rulesets import load_rulesets
 from gradegate.scoring.tabular import flatten, read_table
 from tests.helpers import run_cli
@@ -36,8 +37,14 @@ def test_public_cases_through_cli(cases_dir: Path, expected: pd.DataFrame, tmp_p
     out = tmp_path / f"graded{suffix}"
     result = run_cli("grade", cases_dir / "grading_public_input.csv", "-o", out)
     assert result.returncode == 0, result.stderr
-    assert "read 60 · graded 60 · rejected 0" in result.stderr
-    got = pd.read_csv(out, dtype=str) if suffix == ".csv" else pd.read_excel(out, dtype=str)
+    assert "读取 60 · 已评定 60 · 被拒 0" in result.stderr
+    if suffix == ".csv":
+        got = pd.read_csv(out, dtype=str)
+    else:  # the workbook's headers are Chinese, in the CSV's order
+        got = pd.read_excel(out, dtype=str)
+        headers = output_headers(load_rulesets().grading)
+        assert list(got.columns) == list(headers.values())
+        got = got.rename(columns={zh: code for code, zh in headers.items()})
     # grading.md's columns lead the table, in its order
     assert list(got.columns[: len(expected.columns)]) == list(expected.columns)
     _assert_matches(got[expected.columns], expected)

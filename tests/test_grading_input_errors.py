@@ -10,6 +10,7 @@ import pytest
 
 from gradegate.scoring.errors import InputError
 from gradegate.scoring.grading.frame import grade_frame
+from gradegate.scoring.messages import field_label
 from gradegate.scoring.rulesets import load_rulesets
 from tests.test_grading_bands import BASE
 
@@ -17,32 +18,32 @@ GRADING = load_rulesets().grading
 
 # (changes to a valid record, field named, reason, words the message must hold)
 BAD = [
-    ({"amount_rmb": None}, "amount_rmb", "missing", "required"),
-    ({"amount_rmb": ""}, "amount_rmb", "missing", "required"),
-    ({"amount_rmb": "abc"}, "amount_rmb", "not_a_number", "'abc' is not a number; give a number ≥ 0"),
-    ({"amount_rmb": "-5"}, "amount_rmb", "out_of_range", "'-5' is below 0"),
-    ({"amount_rmb": "1,2"}, "amount_rmb", "not_a_number", "'1,2'"),
-    ({"amount_rmb": "nan"}, "amount_rmb", "not_a_number", "'nan'"),
-    ({"amount_rmb": "inf"}, "amount_rmb", "not_a_number", "'inf'"),
-    ({"amount_rmb": "1e16"}, "amount_rmb", "out_of_range", "too large"),
-    ({"external_service_amount_rmb": "-0.01"}, "external_service_amount_rmb", "out_of_range", "below 0"),
-    ({"product_line_count": "0"}, "product_line_count", "out_of_range", "'0' is below 1"),
-    ({"product_line_count": "2.5"}, "product_line_count", "not_an_integer", "not a whole number"),
-    ({"product_line_count": "two"}, "product_line_count", "not_a_number", "'two'"),
+    ({"amount_rmb": None}, "amount_rmb", "missing", "项目金额为必填项"),
+    ({"amount_rmb": ""}, "amount_rmb", "missing", "项目金额为必填项"),
+    ({"amount_rmb": "abc"}, "amount_rmb", "not_a_number", '"abc" 不是有效金额；请填写 ≥ 0 的金额'),
+    ({"amount_rmb": "-5"}, "amount_rmb", "out_of_range", '"-5" 小于 0'),
+    ({"amount_rmb": "1,2"}, "amount_rmb", "not_a_number", '"1,2" 不是有效金额'),
+    ({"amount_rmb": "nan"}, "amount_rmb", "not_a_number", '"nan" 不是有效金额'),
+    ({"amount_rmb": "inf"}, "amount_rmb", "not_a_number", '"inf" 不是有效金额'),
+    ({"amount_rmb": "1e16"}, "amount_rmb", "out_of_range", "过大（最大 1e+15）"),
+    ({"external_service_amount_rmb": "-0.01"}, "external_service_amount_rmb", "out_of_range", "外配套服务金额: \"-0.01\" 小于 0"),
+    ({"product_line_count": "0"}, "product_line_count", "out_of_range", '涉及产品线数量: "0" 小于 1'),
+    ({"product_line_count": "2.5"}, "product_line_count", "not_an_integer", "不是整数"),
+    ({"product_line_count": "two"}, "product_line_count", "not_a_number", '"two" 不是有效整数'),
     ({"strategic_status": "vip"}, "strategic_status", "unknown_value", "core (战略核心), important (重要), general (一般)"),
     ({"network_position": None}, "network_position", "missing", "new_entry (首次入网)"),
-    ({"tech_maturity": "成熟"}, "tech_maturity", "unknown_value", "'成熟' is not accepted"),
+    ({"tech_maturity": "成熟"}, "tech_maturity", "unknown_value", '技术成熟度: "成熟" 不是可选值'),
     ({"expedite": "asap"}, "expedite", "unknown_value", "urgent (严重赶工)"),
     ({"risk_legal": "severe"}, "risk_legal", "unknown_value", "low (低), medium (中), high (高)"),
-    ({"risk_supplier": None}, "risk_supplier", "missing", "required"),
-    ({"project_id": None}, "project_id", "missing", "project_id is required"),
-    ({"project_id": "P" * 65}, "project_id", "too_long", "at most 64"),
+    ({"risk_supplier": None}, "risk_supplier", "missing", "供应商风险为必填项"),
+    ({"project_id": None}, "project_id", "missing", "项目编号为必填项"),
+    ({"project_id": "P" * 65}, "project_id", "too_long", "最多 64"),
     ({"stage": "bidding"}, "stage", "unknown_value", "initiation (立项)"),
-    ({"override_level": "公司级"}, "override_approved_by", "incomplete_override", "who approved it and why"),
-    ({"override_level": "公司级", "override_approved_by": "VP"}, "override_reason", "incomplete_override", "why"),
+    ({"override_level": "公司级"}, "override_approved_by", "incomplete_override", "特批等级、特批人和特批理由"),
+    ({"override_level": "公司级", "override_approved_by": "VP"}, "override_reason", "incomplete_override", "特批理由为必填项"),
     ({"override_level": "集团级", "override_approved_by": "VP", "override_reason": "x"}, "override_level",
      "unknown_value", "company (公司级), office (办事处级)"),
-    ({"override_approved_by": "VP", "override_reason": "x"}, "override_level", "missing", "required"),
+    ({"override_approved_by": "VP", "override_reason": "x"}, "override_level", "missing", "特批等级为必填项"),
 ]  # fmt: skip
 
 
@@ -55,6 +56,8 @@ def test_bad_value_single_record(changes: dict, field: str, reason: str, words: 
     issue = next(i for i in caught.value.issues if i.field == field)
     assert issue.reason == reason
     assert words in issue.message
+    assert issue.message.startswith(field_label(field))  # the field by its Chinese label
+    assert issue.message_en is not None and issue.message_en.startswith(field)  # English on request
     assert issue.accepted
     if field in changes:
         assert issue.value == changes[field]
@@ -103,7 +106,7 @@ def test_duplicate_ids_in_a_batch_name_the_first_row() -> None:
     assert list(batch.graded["project_id"]) == ["A", "B"]
     err = batch.errors.iloc[0]
     assert (err["row"], err["field"], err["reason"]) == (3, "project_id", "duplicate")
-    assert "row 1" in err["message"]
+    assert "与第 1 条记录重复" in err["message"]
 
 
 def test_numbers_from_json_and_cells_agree(tmp_path: Path) -> None:

@@ -11,11 +11,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gradegate.scoring.errors import InputError
+from gradegate.scoring.errors import FieldIssue, InputError
 from gradegate.scoring.grading.frame import grade_frame
+from gradegate.scoring.grading.parse_frame import parse_frame
 from gradegate.scoring.grading.ruleset import GradingRuleSet
 from gradegate.scoring.rulesets import load_rulesets
-from gradegate.scoring.vocabulary import GRADING_FIELDS, RISK_FACTORS, RISK_VALUES
+from gradegate.scoring.values import parse_number
+from gradegate.scoring.vocabulary import GRADING_FIELDS, MAX_AMOUNT, RISK_FACTORS, RISK_VALUES
 
 RULES = load_rulesets().grading
 AMOUNT_EDGES = [0, 500_000, 1_000_000, 3_000_000, 5_000_000, 10_000_000, 20_000_000, 50_000_000]
@@ -63,10 +65,35 @@ def projects(draw: st.DrawFn) -> dict[str, str]:
         record["override_level"] = draw(st.sampled_from(["company", "office", "公司级", "办事处级"]))
         record["override_approved_by"] = "MSMT"
         record["override_reason"] = "strategic account"
-    # Numbers reach the batch path as text, as a CSV cell holds them; thousands separators sometimes.
-    as_text = {k: (f"{v:,.2f}" if isinstance(v, float) and draw(st.booleans()) else repr(v)) for k, v in record.items()
+    # Numbers reach the batch path as text, as a CSV cell holds them; amounts often as people write them.
+    as_text = {k: (draw(people_spelling(v)) if isinstance(v, float) else repr(v)) for k, v in record.items()
                if isinstance(v, int | float)}  # fmt: skip
     return {**record, **as_text}
+
+
+FULL_WIDTH = str.maketrans({str(d): chr(0xFF10 + d) for d in range(10)} | {",": "，", ".": "．"})
+
+
+def people_spelling(x: float) -> st.SearchStrategy[str]:
+    """An amount as people type it (people.md): separators, full-width digits, a unit after the number."""
+    return st.sampled_from(
+        [
+            repr(x),
+            f"{x:,.2f}",
+            f"{x:,.2f}".replace(",", "，"),  # Chinese comma
+            f"{x:,.2f}".replace(",", "\u2009"),  # thin space
+            f"{x:,.2f}".replace(",", "\u202f"),  # narrow no-break space
+            repr(x).translate(FULL_WIDTH),  # an IME slip
+            f"{x!r}元",
+            f"{x / 1e4!r}万",
+            f"{x / 1e4!r} 万元",
+            f"{x / 1e6!r}百万",
+            f"{x / 1e7!r}千万",
+            f"{x / 1e8!r}亿",
+            f"{x / 1e8!r}亿元",
+            f"{x / 1e4:,.2f}万".translate(FULL_WIDTH),
+        ]
+    )
 
 
 COMPARED = ["total_score", "level", "computed_level", "risk_level", "margin"]
@@ -198,8 +225,12 @@ def test_paths_agree_under_random_rule_files(
 
 MESSY = st.one_of(
     st.sampled_from(["", " ", "abc", "-1", "1,2", "1,234", "12,345,678.9", "1e3", "1E-2", "0", "0.0", "007", "nan",
-                     "inf", "1_000", "+5", ".5", "5.", "٣", "１２", "2.5", "3.0", "1,000,000,000,000,000,000"]),
-    st.text(alphabet="0123456789,.-e ", max_size=12),
+                     "inf", "1_000", "+5", ".5", "5.", "٣", "１２", "2.5", "3.0", "1,000,000,000,000,000,000",
+                     # people's spellings (people.md), good and bad
+                     "1200万", "1.2亿", "12000000元", "１２０００００", "12，000，000", "12\u2009000\u2009000",
+                     "1.5e3万", "12 万", "3万元", "2百万", "1千万", "1亿元", "0.07亿", "-1万", "1,2万", "万", "亿元",
+                     "一千万", "壹佰万元", "1200万万", "元", "1200 元", "１．５亿", "1e20亿"]),
+    st.text(alphabet="0123456789,.-e 万亿元百千，０５\u2009一", max_size=12),
 )  # fmt: skip
 ENUM_MESSY = st.one_of(
     st.sampled_from(
@@ -248,3 +279,37 @@ def test_batch_parser_rejects_exactly_like_single_parser(rows: list[dict[str, st
             graded = batch.graded[batch.graded["row"] == i].iloc[0]
             assert graded["total_score"] == single.total_score
             assert graded["project_id"] == single.project_id
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(MESSY, min_size=1, max_size=8), st.sampled_from([0, 4, 8]))
+def test_header_units_scale_alike_on_both_paths(amounts: list[str], exponent: int) -> None:
+    """A `项目金额(万元)` column: the batch path scales, accepts and rejects each cell like parse_number."""
+    frame = pd.DataFrame({"amount_rmb": amounts}, dtype="str")
+    parsed = parse_frame(frame, RULES.parser, {"amount_rmb": exponent})
+    issues = {pos: i for pos, i in parsed.issues if i.field == "amount_rmb"}
+    for pos, text in enumerate(amounts):
+        single = parse_number(text, "amount_rmb", minimum=0, maximum=MAX_AMOUNT, unit_exponent=exponent)
+        if isinstance(single, FieldIssue):
+            assert (issues[pos].reason, issues[pos].message) == (single.reason, single.message), text
+        else:
+            assert pos not in issues and parsed.columns["amount_rmb"][pos] == single, text
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("1200万", 12_000_000), ("1.2亿", 120_000_000), ("12000000元", 12_000_000), ("１２０００００", 1_200_000),
+     ("12，000，000", 12_000_000), ("12\u2009000\u2009000", 12_000_000), ("0.07亿", 7_000_000),
+     ("2百万", 2_000_000), ("1千万", 10_000_000), ("3 万元", 30_000)],
+)  # fmt: skip
+def test_people_spellings_are_exact(typed: str, value: int) -> None:
+    assert parse_number(typed, "amount_rmb", minimum=0, maximum=MAX_AMOUNT) == value
+    parsed = parse_frame(pd.DataFrame({"amount_rmb": [typed]}, dtype="str"), RULES.parser)
+    assert parsed.columns["amount_rmb"][0] == value
+
+
+def test_chinese_numerals_are_refused_with_the_accepted_forms() -> None:
+    found = parse_number("一千万", "amount_rmb", minimum=0, maximum=MAX_AMOUNT)
+    assert isinstance(found, FieldIssue) and found.reason == "not_a_number" and found.value == "一千万"
+    assert found.message.startswith('项目金额: "一千万" 是汉字数字')
+    assert "1200万" in found.message and "1.2亿" in found.message and "1200万" in (found.accepted or "")

@@ -62,7 +62,7 @@ def test_passed_gates(gates: GateRuleSet) -> None:
     assert list(extras.passed[:3]) == [("SDP1", "R1", "R2"), ("SDP1",), ()]
     error = extras.errors.iloc[0]
     assert (error["row"], error["field"], error["reason"]) == (4, "passed_gates", "unknown_value")
-    assert "'SDP9' is not a gate" in error["message"] and "ACCEPTANCE" in error["message"]
+    assert "已通过关口: 'SDP9' 不是关口" in error["message"] and "ACCEPTANCE" in error["message"]
 
 
 def test_deliverable_statuses(gates: GateRuleSet) -> None:

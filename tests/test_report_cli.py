@@ -29,7 +29,7 @@ def test_writes_every_output_and_exits_0_when_clean(tmp_path: Path) -> None:
     frame.to_csv(path, index=False)
     result = run_cli("report", path, "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    assert "read 30 · graded 30 · rejected 0" in result.stderr
+    assert "读取 30 · 已评定 30 · 被拒 0" in result.stderr
     assert "deliv_planing_report" in result.stderr and "flag_vip" in result.stderr
     out = tmp_path / "out"
     assert "deliv_planing_report" in (out / "report.html").read_text(encoding="utf-8")
@@ -90,7 +90,7 @@ def test_every_row_rejected_still_reports(tmp_path: Path) -> None:
     path.write_text("project_id,amount_rmb\nP1,abc\nP2,\n", encoding="utf-8")
     result = run_cli("report", path, "-o", tmp_path / "out")
     assert result.returncode == 3, result.stderr
-    assert "read 2 · graded 0 · rejected 2" in result.stderr
+    assert "读取 2 · 已评定 0 · 被拒 2" in result.stderr
     errors = pd.read_csv(tmp_path / "out" / "errors.csv", encoding="utf-8-sig")
     assert set(errors["row"]) == {1, 2} and "amount_rmb" in set(errors["field"])
     assert "（无）" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")

@@ -138,10 +138,11 @@ def test_rejected_rows_listed(tmp_path: Path) -> None:
     assert result.returncode == 3
     page = Page((tmp_path / "out" / "report.html").read_text(encoding="utf-8"))
     rows = page.rows("errors")
-    assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
-        ("3", frame.loc[2, "project_id"], "amount_rmb", "lots"),
-        ("5", frame.loc[4, "project_id"], "deliv_planning_report", "finished"),
+    assert [(r[0], r[1], r[2], r[3], r[4]) for r in rows] == [
+        ("3", "4", frame.loc[2, "project_id"], "amount_rmb", "lots"),  # record 3 is line 4 of the sheet
+        ("5", "6", frame.loc[4, "project_id"], "deliv_planning_report", "finished"),
     ]
+    assert rows[0][-1].startswith('项目金额: "lots" 不是有效金额')
     assert re.search(r'data-count="rejected">2<', (tmp_path / "out" / "report.html").read_text(encoding="utf-8"))
     errors = pd.read_csv(tmp_path / "out" / "errors.csv", encoding="utf-8-sig")
     assert list(errors["row"]) == [3, 5]

@@ -27,7 +27,7 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("report")
     result = run_cli("report", SAMPLE, "-o", target)
     assert result.returncode == 3, result.stderr  # the sample holds deliberately bad rows
-    assert "rejected rows" in result.stderr
+    assert f"被拒记录 → {target / 'errors.csv'}" in result.stderr
     return target
 
 

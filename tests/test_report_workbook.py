@@ -3,6 +3,7 @@ headers, the same numbers as the CSV files, every graded project present."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -10,7 +11,7 @@ import pandas as pd
 import pytest
 
 from gradegate.scoring import OutputError
-from tests.helpers import DATA, run_cli
+from tests.helpers import DATA, assert_people_workbook, run_cli
 
 SAMPLE = DATA / "sample_portfolio.csv"
 SHEETS = [
@@ -83,9 +84,11 @@ def test_summary_sheets_equal_csv(out: Path) -> None:
 def test_about_and_errors(out: Path) -> None:
     about = dict(sheet(out, "报告信息").itertuples(index=False))
     assert about["评级规则集版本"] == "2026.11-1"
-    assert about["生成时间"][:4].isdigit()
+    assert isinstance(about["生成时间"], datetime)  # a real date, not text
+    assert about["读取行数"] == int(about["读取行数"]) > 0  # a real number, not text
     errors = sheet(out, "被拒记录")
-    assert list(errors.columns) == ["行号", "项目编号", "字段", "值", "原因", "说明"]
+    assert list(errors.columns) == ["行号", "表格行", "项目编号", "字段", "值", "原因", "说明"]
+    assert (errors["表格行"] == errors["行号"] + 1).all()
     assert int(about["被拒行数"]) == errors["行号"].nunique() > 0
 
 
@@ -145,3 +148,12 @@ def test_a_table_longer_than_a_sheet_is_cut_with_a_pointer_to_its_csv(
     assert graded > 50
     assert len(frame) == 51  # 50 rows of the table, then the note
     assert frame.iloc[-1, 0] == f"… {graded - 50:,} more rows do not fit an Excel sheet: see csv/grading.csv"
+
+
+def test_every_sheet_is_laid_out_for_people(out: Path) -> None:
+    assert_people_workbook(out / "report.xlsx")
+    book = openpyxl.load_workbook(out / "report.xlsx")
+    grading = book["项目等级评定表"]
+    heads = [c.value for c in grading[1]]
+    amounts = [row[heads.index("项目金额(元)")].value for row in grading.iter_rows(min_row=2, max_row=50)]
+    assert all(isinstance(v, int | float) for v in amounts)  # real numbers, not text

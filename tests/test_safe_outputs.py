@@ -85,7 +85,7 @@ def test_grade_writes_hostile_names_as_text(tmp_path: Path, suffix: str) -> None
     else:
         texts = assert_xlsx_safe(out) + assert_xlsx_safe(errors)
         assert '=HYPERLINK("http://x","点击")' in texts  # kept as the text it is, not a formula
-        graded = pd.read_excel(out, dtype=str)
+        graded = pd.read_excel(out, dtype=str).rename(columns={"项目名称": "project_name"})  # Chinese headers
         rejected = pd.read_excel(errors, dtype=str)
     shown = [n for n in graded["project_name"].dropna() if n.removeprefix("'") in HOSTILE]
     assert len(shown) >= 5

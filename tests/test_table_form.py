@@ -64,7 +64,7 @@ def test_messages_beside_the_fields_and_values_kept(server: LiveServer, browser)
         page.select_option("#has_precedent", label="否")
         page.click("#decide")
         page.wait_for_selector("#error-summary")
-        assert page.locator("#err-amount_rmb").inner_text().startswith("amount_rmb: '一千万' is not a number")
+        assert page.locator("#err-amount_rmb").inner_text().startswith('项目金额: "一千万" 是汉字数字')
         assert "needs_rnd_change is required" in page.locator("#err-needs_rnd_change").inner_text()
         assert page.locator("#amount_rmb").input_value() == "一千万"
         assert page.locator("#has_precedent").input_value() == "false"

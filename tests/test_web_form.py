@@ -95,8 +95,9 @@ def test_server_side_messages_beside_the_fields(server: LiveServer, browser, art
         page.select_option("#strategic_status", label="一般")
         page.click("#grade")
         page.wait_for_selector("#error-summary")
-        assert "很多" in page.inner_text("#err-amount_rmb") and "number" in page.inner_text("#err-amount_rmb")
-        assert "product_line_count" in page.inner_text("#err-product_line_count")
+        # Chinese beneath a Chinese form, the field by its label
+        assert page.inner_text("#err-amount_rmb").startswith('项目金额: "很多" 不是有效金额')
+        assert page.inner_text("#err-product_line_count").startswith('涉及产品线数量: "0" 小于 1')
         assert page.locator("#err-network_position").count() == 1  # required, left empty
         assert page.locator("#err-strategic_status").count() == 0
         assert page.input_value("#amount_rmb") == "很多"  # what was typed is kept

@@ -6,6 +6,7 @@ decision, so they become warnings; everything else that is wrong is an error.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,15 +14,8 @@ from typing import Any
 from gradegate.scoring import errors as E
 from gradegate.scoring.errors import FieldIssue, InputError
 from gradegate.scoring.gates.model import STATUS_RANK, STATUSES, GateRules
-from gradegate.scoring.values import (
-    EnumVocabulary,
-    Issues,
-    did_you_mean,
-    is_blank,
-    parse_codes,
-    parse_text,
-    require_object,
-)
+from gradegate.scoring.messages import hint, issue, render
+from gradegate.scoring.values import EnumVocabulary, Issues, is_blank, parse_codes, parse_text, require_object
 from gradegate.scoring.vocabulary import ID_MAX_LENGTH
 
 FIELDS = ("project_id", "gate", "level", "grading", "flags", "passed_gates", "deliverables")
@@ -82,30 +76,21 @@ class GateRequestParser:
             return flags
         accepted = ", ".join(f"{k} ({v})" for k, v in self.rules.flags.items())
         if not isinstance(given, Mapping):
-            issues.append(FieldIssue("flags", given, E.WRONG_TYPE, "flags must be an object of true/false", accepted))
+            issues.append(
+                issue("flags", given, E.WRONG_TYPE, accepted, key="shape.wrong_type", shape="an object of true/false",
+                      shape_zh="由 true/false 组成的对象")
+            )  # fmt: skip
             return flags
         for name, value in given.items():
             where = f"flags.{name}"
             if name not in self.flag_names:
+                hint_zh, hint_en = _hint(name, self.flag_names)
                 issues.append(
-                    FieldIssue(
-                        where,
-                        value,
-                        E.UNKNOWN_VALUE,
-                        f"unknown flag {name!r}{_hint(name, self.flag_names)}; the flags are {accepted}",
-                        accepted,
-                    )
-                )
+                    issue(where, value, E.UNKNOWN_VALUE, accepted, key="flag.unknown", name=name, hint_zh=hint_zh,
+                          hint_en=hint_en)
+                )  # fmt: skip
             elif not isinstance(value, bool):
-                issues.append(
-                    FieldIssue(
-                        where,
-                        value,
-                        E.WRONG_TYPE,
-                        f"{where}: {E.show_value(value)} is not true or false",
-                        "true, false",
-                    )
-                )
+                issues.append(issue(where, value, E.WRONG_TYPE, "true, false", key="bool.wrong_type"))
             else:
                 flags[name] = value
         return flags
@@ -115,10 +100,9 @@ class GateRequestParser:
             return frozenset()
         if not isinstance(given, list):
             issues.append(
-                FieldIssue(
-                    "passed_gates", given, E.WRONG_TYPE, "passed_gates must be a list of gates", self.gates.accepted
-                )
-            )
+                issue("passed_gates", given, E.WRONG_TYPE, self.gates.accepted, key="shape.wrong_type",
+                      shape="a list of gates", shape_zh="关口的列表")
+            )  # fmt: skip
             return frozenset()
         return parse_codes(self.gates, given, "passed_gates", issues)
 
@@ -128,24 +112,18 @@ class GateRequestParser:
             return {}, []
         if not isinstance(given, Mapping):
             issues.append(
-                FieldIssue(
-                    "deliverables", given, E.WRONG_TYPE, "deliverables must be an object: code → status", "object"
-                )
-            )
+                issue("deliverables", given, E.WRONG_TYPE, "object", key="shape.wrong_type",
+                      shape="an object: code → status", shape_zh="对象：交付件代码 → 状态")
+            )  # fmt: skip
             return {}, []
         ranks: dict[str, int] = {}
         warnings: list[Notice] = []
         for key, value in given.items():
             where = f"deliverables.{key}"
             if key not in known:
-                warnings.append(
-                    Notice(
-                        where,
-                        value,
-                        "unknown_deliverable",
-                        f"the rules know no deliverable {key!r}{_hint(key, known)}; ignored",
-                    )
-                )
+                hint_zh, hint_en = _hint(key, known)
+                notice = render("deliverable.unknown", "zh", name=key, hint_zh=hint_zh, hint_en=hint_en)
+                warnings.append(Notice(where, value, "unknown_deliverable", notice))
                 continue
             rank = self._ranks.get(value) if isinstance(value, str) else None
             if rank is not None:  # the usual spellings, exactly as the table gives them
@@ -181,42 +159,36 @@ class GateRequestParser:
         if grading is not None:
             if not isinstance(grading, Mapping):
                 issues.append(
-                    FieldIssue("grading", grading, E.WRONG_TYPE, "grading must be an object: a grading input", "object")
-                )
+                    issue("grading", grading, E.WRONG_TYPE, "object", key="shape.wrong_type",
+                          shape="an object: a grading input", shape_zh="对象：一条评级输入")
+                )  # fmt: skip
                 return None
             try:
                 graded = level_of({"project_id": project_id or "", **grading})
             except InputError as exc:
                 issues.extend(
-                    FieldIssue(f"grading.{i.field}", i.value, i.reason, f"grading.{i.message}", i.accepted)
+                    FieldIssue(
+                        f"grading.{i.field}",
+                        i.value,
+                        i.reason,
+                        f"评级输入 › {i.message}",
+                        i.accepted,
+                        f"grading.{i.message_en}",
+                    )
                     for i in exc.issues
                 )
                 return None
             if level is not None and level != graded:
                 issues.append(
-                    FieldIssue(
-                        "level",
-                        given,
-                        "conflict",
-                        f"level {given!r} contradicts the level graded from `grading` ({graded}); give one of them",
-                        self.level.accepted,
-                    )
+                    issue("level", given, "conflict", self.level.accepted, key="level.conflict", graded=graded)
                 )
                 return None
             level = graded
         if level is None and gate is not None and self.rules.gate(gate).needs_level:
-            issues.append(
-                FieldIssue(
-                    "level",
-                    given,
-                    E.MISSING,
-                    f"gate {gate} is decided by the project's level: give `level` ({self.level.accepted}) "
-                    "or `grading` (a grading input)",
-                    self.level.accepted,
-                )
-            )
+            issues.append(issue("level", given, E.MISSING, self.level.accepted, key="level.missing", gate=gate))
         return level
 
 
-def _hint(word: str, known: Any) -> str:
-    return did_you_mean(str(word), known)
+def _hint(word: str, known: Any) -> tuple[str, str]:
+    close = difflib.get_close_matches(str(word), list(known), n=1, cutoff=0.75)
+    return hint(close[0] if close else None)

@@ -15,11 +15,12 @@ import pandas as pd
 import pyarrow as pa
 
 from gradegate.scoring import errors as E
-from gradegate.scoring.errors import TableError
+from gradegate.scoring.errors import FieldIssue, TableError
 from gradegate.scoring.files import EXCEL_MAX_ROWS, atomic_path, table_format
+from gradegate.scoring.grading.columns import map_input_headers, output_columns, output_headers
 from gradegate.scoring.grading.frame import ERROR_COLUMNS, BatchGrades, grade_frame, grade_records
-from gradegate.scoring.grading.input import PASS_THROUGH, RECORD_FIELDS
 from gradegate.scoring.grading.ruleset import GradingRuleSet
+from gradegate.scoring.headers import HeaderMap
 from gradegate.scoring.tabular import (
     CsvChunkWriter,
     iter_csv_chunks,
@@ -28,19 +29,9 @@ from gradegate.scoring.tabular import (
     write_excel,
     write_table,
 )
-from gradegate.scoring.values import did_you_mean
+from gradegate.scoring.vocabulary import AMOUNT_FIELDS
 
 CHUNK_BYTES = 32 << 20  # ~180,000 projects a chunk: memory stays flat whatever the file's size
-
-
-def output_columns(ruleset: GradingRuleSet) -> list[str]:
-    """The graded table's columns: grading.md's first, then labels, override, context and traceability."""
-    points = [f"points_{c.code}" for c in ruleset.rules.criteria]
-    return [
-        "project_id", "total_score", "level", "computed_level", "risk_level", "margin", *points,
-        "level_label", "computed_level_label", "override_level", "override_approved_by", "override_reason",
-        "project_name", "office", "region", "stage", "row", "ruleset_name", "ruleset_version", "ruleset_hash",
-    ]  # fmt: skip
 
 
 class GradingRun:
@@ -48,17 +39,12 @@ class GradingRun:
         self.ruleset = ruleset
         self.source = Path(source)
         self.read = self.graded = self.rejected = self.error_lines = 0
-        self.warnings: list[str] = []  # said once per run: columns the grader does not read
+        self.header_issues: list[FieldIssue] = []  # unknown columns, each reported once
 
-    def _check_columns(self, columns: Iterable[str]) -> None:
-        if self.warnings:
-            return
-        for column in columns:
-            if column not in RECORD_FIELDS:
-                self.warnings.append(
-                    f"column {column!r} is not a grading column{did_you_mean(column, RECORD_FIELDS)}; ignored "
-                    f"(pass-through columns kept in the graded table: {', '.join(PASS_THROUGH)})"
-                )
+    def _headers(self, columns: Iterable[str]) -> HeaderMap:
+        headers = map_input_headers(columns, self.ruleset)
+        self.header_issues = headers.unknown
+        return headers
 
     def _chunks(self, on_progress: Callable[[int], None]) -> Iterator[BatchGrades]:
         fmt = table_format(self.source)
@@ -68,8 +54,8 @@ class GradingRun:
             yield from self._csv_chunks(on_progress)
         elif fmt == "xlsx":
             frame = read_table(self.source)
-            self._check_columns(frame.columns)
-            yield grade_frame(frame, self.ruleset)
+            headers = self._headers(frame.columns)
+            yield grade_frame(frame.rename(columns=headers.rename), self.ruleset, unit_exponents=headers.unit_exponents)
         else:
             yield self._jsonl()
 
@@ -77,9 +63,13 @@ class GradingRun:
         seen: dict[str, int] = {}
         first_row = 1
         size = self.source.stat().st_size
+        headers: HeaderMap | None = None
         for i, chunk in enumerate(iter_csv_chunks(self.source, CHUNK_BYTES)):
-            self._check_columns(chunk.columns)
-            yield grade_frame(chunk, self.ruleset, first_row=first_row, seen=seen)
+            headers = headers or self._headers(chunk.columns)
+            chunk = chunk.rename(columns=headers.rename)
+            yield grade_frame(
+                chunk, self.ruleset, first_row=first_row, seen=seen, unit_exponents=headers.unit_exponents
+            )
             first_row += len(chunk)
             on_progress(min(size, (i + 1) * CHUNK_BYTES))
 
@@ -89,9 +79,10 @@ class GradingRun:
         lines = pd.Series([n for n, _ in records], index=range(1, len(records) + 1))
         batch.graded["row"] = batch.graded["row"].map(lines)
         batch.errors["row"] = batch.errors["row"].map(lines)
+        batch.errors["line"] = batch.errors["row"]
         unreadable = pd.DataFrame(
-            [{"row": n, "project_id": None, "field": "(line)", "value": None, "reason": E.MALFORMED, "message": m}
-             for n, m in bad],
+            [{"row": n, "line": n, "project_id": None, "field": "(line)", "value": None, "reason": E.MALFORMED,
+              "message": m} for n, m in bad],
             columns=ERROR_COLUMNS,
         )  # fmt: skip
         if len(unreadable):
@@ -121,16 +112,27 @@ class GradingRun:
                 if self.graded > EXCEL_MAX_ROWS:
                     raise TableError(f"{self.graded:,} graded rows do not fit an Excel sheet; write a .csv instead")
                 frame = pd.concat(graded_frames) if graded_frames else pd.DataFrame(columns=columns)
-                write_excel(frame, fh, sheet_name="项目等级评定")
-        errors = pd.concat(error_frames) if error_frames else pd.DataFrame(columns=ERROR_COLUMNS)
+                write_excel(frame, fh, sheet_name="项目等级评定", headers=output_headers(self.ruleset))
+        header_rows = pd.DataFrame(
+            [{"line": 1, "field": i.field, "value": i.value, "reason": i.reason, "message": i.message}
+             for i in self.header_issues],
+            columns=ERROR_COLUMNS,
+        )  # fmt: skip
+        errors = pd.concat([header_rows, *error_frames]) if error_frames else header_rows
         self.error_lines = len(errors)
         if len(errors) or errors_path.exists():
             # A stale errors file from an earlier run would mislead: always rewrite it when it exists.
             write_table(errors, errors_path, sheet_name="rejected")
 
 
-_INTEGER_COLUMNS = {"total_score", "margin", "row"}
+_INTEGER_COLUMNS = {"total_score", "margin", "row", "product_line_count"}
+_FLOAT_COLUMNS = set(AMOUNT_FIELDS)
 
 
 def _arrow_types(columns: list[str]) -> dict[str, pa.DataType]:
-    return {c: pa.int64() if c in _INTEGER_COLUMNS or c.startswith("points_") else pa.string() for c in columns}
+    def kind(c: str) -> pa.DataType:
+        if c in _INTEGER_COLUMNS or c.startswith("points_"):
+            return pa.int64()
+        return pa.float64() if c in _FLOAT_COLUMNS else pa.string()
+
+    return {c: kind(c) for c in columns}

@@ -13,16 +13,20 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from gradegate.scoring import errors as E
 from gradegate.scoring.errors import EngineError, FieldIssue, InputError
+from gradegate.scoring.grading.columns import INPUT_COLUMNS
 from gradegate.scoring.grading.input import OVERRIDE_PARTS, Project
 from gradegate.scoring.grading.model import Band, Criterion, GradingRules
 from gradegate.scoring.grading.parse_frame import ParsedFrame, parse_frame
 from gradegate.scoring.grading.ruleset import GradingRuleSet
+from gradegate.scoring.messages import issue
 from gradegate.scoring.vocabulary import RISK_FACTORS, RISK_VALUES
 
-ERROR_COLUMNS = ["row", "project_id", "field", "value", "reason", "message"]
+# `row`: the 1-based record number; `line`: the line a spreadsheet shows (the header is line 1).
+ERROR_COLUMNS = ["row", "line", "project_id", "field", "value", "reason", "message"]
 PASSTHROUGH = ["project_id", "project_name", "office", "region", "stage"]
 
 
@@ -111,6 +115,18 @@ def _criterion_index(c: Criterion, cols: Mapping[str, Any], n: int) -> np.ndarra
     return _first_match(masks, n)
 
 
+_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str" dtype, Arrow-backed
+
+
+def categorical_text(values: pd.Categorical) -> pd.Series:
+    """Codes as text through Arrow's dictionary cast: ~7x quicker than pd.Series(values, dtype="str")
+    (0.05 s vs 0.37 s a million cells, and the graded table has nine such columns)."""
+    codes = np.asarray(values.codes)
+    categories = pa.array([str(c) for c in values.categories], type=pa.string())
+    text = pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), categories).cast(pa.string())
+    return pd.Series(text.to_pandas(types_mapper={pa.string(): _TEXT}.get))
+
+
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value))
 
@@ -119,6 +135,7 @@ def _errors_frame(issues: list[tuple[int, FieldIssue]], ids: np.ndarray, first_r
     rows = [
         {
             "row": pos + first_row,
+            "line": pos + first_row + 1,
             "project_id": ids[pos],
             "field": issue.field,
             "value": None if _missing(issue.value) else str(issue.value),
@@ -147,13 +164,7 @@ def _flag_duplicates(parsed: ParsedFrame, ids: np.ndarray, first_row: int, seen:
         parsed.issues.append(
             (
                 int(pos),
-                FieldIssue(
-                    "project_id",
-                    pid,
-                    E.DUPLICATE,
-                    f"project_id {pid!r} already appears in row {seen[pid]}; each project is graded once",
-                    "an id not used by another row",
-                ),
+                issue("project_id", pid, E.DUPLICATE, "an id not used by another row", first=seen[pid]),
             )
         )
 
@@ -188,8 +199,11 @@ def assemble(
     graded = pd.DataFrame({"row": keep + first_row})
     for name in PASSTHROUGH:
         graded[name] = cols[name]
-    graded["stage"] = pd.Series(cols["stage"], dtype="str")
-    graded["amount_rmb"] = cols["amount_rmb"]
+    graded["stage"] = categorical_text(cols["stage"])
+    for name in INPUT_COLUMNS:  # the input as parsed, so the graded table grades the same when read back
+        values = cols[name]
+        graded[name] = categorical_text(values) if isinstance(values, pd.Categorical) else values
+    graded["product_line_count"] = graded["product_line_count"].astype("int64")
     for key, values in scores.items():
         graded[key] = values
     for part in OVERRIDE_PARTS:
@@ -209,6 +223,7 @@ def grade_frame(
     first_row: int = 1,
     seen: dict[str, int] | None = None,
     unique_ids: bool = True,
+    unit_exponents: Mapping[str, int] | None = None,
 ) -> BatchGrades:
     """Grade every row of a table (text cells, as read by scoring.tables.read_table).
 
@@ -217,7 +232,7 @@ def grade_frame(
     `unique_ids=False` grades every row even when a project appears twice (a replay
     of logged decisions, where the same project was graded many times).
     """
-    parsed = parse_frame(frame.reset_index(drop=True), ruleset.parser)
+    parsed = parse_frame(frame.reset_index(drop=True), ruleset.parser, unit_exponents)
     return assemble(parsed, len(frame), ruleset, first_row, seen, unique_ids=unique_ids)
 
 

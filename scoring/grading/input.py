@@ -14,6 +14,7 @@ from typing import Any
 from gradegate.scoring import errors as E
 from gradegate.scoring.errors import FieldIssue, InputError
 from gradegate.scoring.grading.model import GradingRules
+from gradegate.scoring.messages import issue
 from gradegate.scoring.values import EnumVocabulary, Issues, is_blank, parse_number, parse_text
 from gradegate.scoring.vocabulary import (
     GRADING_FIELDS,
@@ -152,7 +153,7 @@ class ProjectParser:
         nested = record.get("risk")
         if nested is not None and not isinstance(nested, Mapping):
             issues.append(
-                FieldIssue("risk", nested, E.WRONG_TYPE, f"risk must be an object with {list(RISK_FACTORS)}", "object")
+                issue("risk", nested, E.WRONG_TYPE, "object", key="risk.wrong_type", factors=list(RISK_FACTORS))
             )
             return {}
         if nested is not None:
@@ -172,15 +173,7 @@ class ProjectParser:
     def parse_override(self, record: Mapping[str, Any], issues: Issues) -> Override | None:
         nested = record.get("level_override")
         if nested is not None and not isinstance(nested, Mapping):
-            issues.append(
-                FieldIssue(
-                    "level_override",
-                    nested,
-                    E.WRONG_TYPE,
-                    "level_override must be an object {level, approved_by, reason}",
-                    "object",
-                )
-            )
+            issues.append(issue("level_override", nested, E.WRONG_TYPE, "object", key="override.wrong_type"))
             return None
         if nested is not None:
             issues.unknown_fields(nested, OVERRIDE_PARTS, prefix="level_override.")
@@ -200,14 +193,7 @@ class ProjectParser:
         for part in ("approved_by", "reason"):
             if is_blank(given[part]):
                 issues.append(
-                    FieldIssue(
-                        names[part],
-                        given[part],
-                        E.INCOMPLETE_OVERRIDE,
-                        f"{names[part]} is required with a level override: an override needs its level, "
-                        "who approved it and why",
-                        "non-empty text",
-                    )
+                    issue(names[part], given[part], E.INCOMPLETE_OVERRIDE, "non-empty text", key="override.incomplete")
                 )
                 continue
             text = parse_text(given[part], names[part], required=True, max_length=REASON_MAX_LENGTH)

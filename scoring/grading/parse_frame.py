@@ -8,7 +8,7 @@ so messages cannot drift). tests/test_grading_parity.py holds them together.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +17,18 @@ import pandas as pd
 
 from gradegate.scoring.errors import FieldIssue
 from gradegate.scoring.grading.input import OVERRIDE_PARTS, TEXT_LIMITS, ProjectParser
-from gradegate.scoring.values import NUMBER_PATTERN, TRIM, EnumVocabulary, Issues, is_blank, parse_number, parse_text
+from gradegate.scoring.values import (
+    FOLD,
+    NUMBER_PATTERN,
+    SPELLED_PATTERN,
+    TRIM,
+    UNITS,
+    EnumVocabulary,
+    Issues,
+    is_blank,
+    parse_number,
+    parse_text,
+)
 from gradegate.scoring.vocabulary import GRADING_FIELDS, MAX_AMOUNT, RISK_FACTORS
 
 
@@ -75,17 +86,31 @@ def parse_text_column(out: ParsedFrame, col: pd.Series, name: str, required: boo
 
 
 def parse_number_column(
-    out: ParsedFrame, col: pd.Series, name: str, minimum: float, integer: bool, maximum: float = MAX_AMOUNT
+    out: ParsedFrame,
+    col: pd.Series,
+    name: str,
+    minimum: float,
+    integer: bool,
+    maximum: float = MAX_AMOUNT,
+    unit_exponent: int = 0,
 ) -> None:
     def check(v: Any) -> Any:
-        return parse_number(v, name, minimum=minimum, maximum=maximum, integer=integer)
+        return parse_number(v, name, minimum=minimum, maximum=maximum, integer=integer, unit_exponent=unit_exponent)
 
     if _is_text(col):
         stripped = col.str.strip(TRIM)
-        shaped = _mask(stripped.str.fullmatch(NUMBER_PATTERN))
+        shaped = _mask(stripped.str.fullmatch(NUMBER_PATTERN)) if unit_exponent == 0 else np.zeros(len(col), bool)
         numbers = stripped.where(shaped).str.replace(",", "", regex=False).astype("float64").to_numpy()
+        rest = np.flatnonzero(~shaped & ~stripped.isna().to_numpy())
+        if len(rest):  # people's spellings (1200万, full-width digits, 12，000): the slower path, for those cells only
+            spelled, ok_spelled = _spelled_numbers(stripped.iloc[rest], integer, unit_exponent)
+            numbers = numbers.copy()
+            numbers[rest] = spelled
+            shaped[rest] = ok_spelled
     elif pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
         numbers = col.astype("float64").to_numpy()
+        if unit_exponent:
+            numbers = numbers * 10**unit_exponent
         shaped = ~np.isnan(numbers)
     else:
         parsed = [check(v) for v in col]
@@ -99,6 +124,19 @@ def parse_number_column(
             ok &= np.floor(numbers) == numbers
     out.reject(np.flatnonzero(~ok), col, check)
     out.columns[name] = np.where(ok, numbers, np.nan)
+
+
+def _spelled_numbers(text: pd.Series, integer: bool, unit_exponent: int) -> tuple[np.ndarray, np.ndarray]:
+    """scoring.values.parse_number's folded branch, column-wise: (numbers, which cells were well formed)."""
+    parts = text.str.translate(FOLD).str.extract("^" + SPELLED_PATTERN + "$")
+    unit = parts["unit"]
+    ok = parts["mantissa"].notna().to_numpy().copy()
+    if integer:
+        ok &= unit.isna().to_numpy()
+    exponent = unit.map(UNITS).fillna(unit_exponent).astype("int64") + parts["exponent"].fillna("0").astype("int64")
+    mantissa = parts["mantissa"].str.replace(",", "", regex=False)
+    spelled = (mantissa + "e" + exponent.astype("str")).where(pd.Series(ok, index=text.index))
+    return spelled.astype("float64").to_numpy(), ok
 
 
 def parse_enum_column(
@@ -147,13 +185,17 @@ def parse_overrides(out: ParsedFrame, frame: pd.DataFrame, parser: ProjectParser
         out.columns[f"override_{part}"] = result[part]
 
 
-def parse_frame(frame: pd.DataFrame, parser: ProjectParser) -> ParsedFrame:
+def parse_frame(
+    frame: pd.DataFrame, parser: ProjectParser, unit_exponents: Mapping[str, int] | None = None
+) -> ParsedFrame:
+    """`unit_exponents`: the power of ten of a unit named in a column's header (`项目金额(万元)` → 4)."""
     out = ParsedFrame()
+    units = unit_exponents or {}
     for name in TEXT_LIMITS:
         parse_text_column(out, _column(frame, name), name, required=name == "project_id")
     parse_enum_column(out, _column(frame, "stage"), parser.vocab.stage, "stage", optional=True)
     for name, (minimum, integer) in parser.numeric_fields.items():
-        parse_number_column(out, _column(frame, name), name, minimum, integer, parser.maximum(name))
+        parse_number_column(out, _column(frame, name), name, minimum, integer, parser.maximum(name), units.get(name, 0))
     for name, vocab in parser.vocab.enums.items():
         parse_enum_column(out, _column(frame, name), vocab, name)
     for factor in RISK_FACTORS:

@@ -9,6 +9,7 @@ from typing import Any
 
 from gradegate.scoring import errors as E
 from gradegate.scoring.errors import FieldIssue, InputError
+from gradegate.scoring.messages import issue
 from gradegate.scoring.reviewers.model import FLAGS, ReviewerRules
 from gradegate.scoring.values import (
     EnumVocabulary,
@@ -71,15 +72,8 @@ class ReviewRequestParser:
         contract_type = None
         if kind == "order":
             if contract_id is None and not any(i.field == "contract_id" for i in issues):
-                issues.append(
-                    FieldIssue(
-                        "contract_id",
-                        record.get("contract_id"),
-                        E.MISSING,
-                        "contract_id is required for an order: the reviewed contract the order belongs to",
-                        "non-empty text",
-                    )
-                )
+                given_id = record.get("contract_id")
+                issues.append(issue("contract_id", given_id, E.MISSING, "non-empty text", key="contract_id.missing"))
             if not is_blank(given_type):
                 issues.append(_only_for("contract_type", given_type, "contracts", "an order follows its contract"))
         elif kind == "contract":
@@ -97,11 +91,7 @@ class ReviewRequestParser:
         for name in FLAGS:
             value = record.get(name)
             if value is not None and not isinstance(value, bool):
-                issues.append(
-                    FieldIssue(
-                        name, value, E.WRONG_TYPE, f"{name}: {E.show_value(value)} is not true or false", "true, false"
-                    )
-                )
+                issues.append(issue(name, value, E.WRONG_TYPE, "true, false", key="bool.wrong_type"))
             flags[name] = bool(value)
         if issues:
             raise InputError(issues)
@@ -110,15 +100,7 @@ class ReviewRequestParser:
     def _clauses(self, given: Any, issues: list[FieldIssue]) -> frozenset[str]:
         if not isinstance(given, list) or not given:
             reason = E.MISSING if given is None or given == [] else E.WRONG_TYPE
-            issues.append(
-                FieldIssue(
-                    "clauses",
-                    given,
-                    reason,
-                    f"clauses must be a list of at least one clause code: {self.clause.accepted}",
-                    self.clause.accepted,
-                )
-            )
+            issues.append(issue("clauses", given, reason, self.clause.accepted, key="clauses.missing"))
             return frozenset()
         return parse_codes(self.clause, given, "clauses", issues)
 
@@ -127,10 +109,9 @@ class ReviewRequestParser:
             return frozenset()
         if not isinstance(given, list):
             issues.append(
-                FieldIssue(
-                    "product_lines", given, E.WRONG_TYPE, "product_lines must be a list of names", "list of text"
-                )
-            )
+                issue("product_lines", given, E.WRONG_TYPE, "list of text", key="shape.wrong_type",
+                      shape="a list of names", shape_zh="名称的列表")
+            )  # fmt: skip
             return frozenset()
         out = set()
         for i, value in enumerate(given):
@@ -143,6 +124,17 @@ class ReviewRequestParser:
 
 
 def _only_for(field: str, value: Any, kinds: str, why: str) -> FieldIssue:
-    return FieldIssue(
-        field, value, NOT_APPLICABLE, f"{field} applies to {kinds} only ({why}); leave it out", f"only for {kinds}"
-    )
+    kinds_zh, why_zh = ONLY_FOR_ZH[kinds], ONLY_FOR_ZH[why]
+    return issue(
+        field, value, NOT_APPLICABLE, f"only for {kinds}", key="not_applicable", kinds=kinds, why=why,
+        kinds_zh=kinds_zh, why_zh=why_zh,
+    )  # fmt: skip
+
+
+# The words of _only_for's two cases, for the Chinese message.
+ONLY_FOR_ZH = {
+    "contracts": "合同",
+    "orders": "订单",
+    "an order follows its contract": "订单沿用其合同的类型",
+    "a contract is reviewed on its own": "合同单独评审",
+}

@@ -1,0 +1,225 @@
+"""The one message catalogue: what a person reads about bad input, in Chinese first and English on request.
+
+A FieldIssue keeps its machine-facing `field`, `reason`, `value` and `accepted`;
+its `message` is rendered here from a template keyed by the reason code (or a
+finer key beside it), naming the field by its Chinese label. Parsers never
+write message text themselves; they call `issue(...)`.
+
+    issue("amount_rmb", "很多", NOT_A_NUMBER, accepted, key="amount", minimum=0)
+      .message     项目金额: "很多" 不是有效金额；请填写 ≥ 0 的金额，如 12000000、1200万、1.2亿 或 "12,000,000"
+      .message_en  amount_rmb: '很多' is not a number; give …
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from gradegate.scoring.errors import FieldIssue, show_value
+from gradegate.scoring.vocabulary import FIELD_LABELS
+
+LANGUAGES = ("zh", "en")
+
+# key → (zh, en). Placeholders: {label} (Chinese label), {field} (code), {shown} / {shown_en} (the value as
+# typed), {accepted_zh} / {accepted} and the keyword arguments of `issue`.
+TEMPLATES: dict[str, tuple[str, str]] = {
+    # numbers
+    "number.missing": ("{label}为必填项：请填写{accepted_zh}", "{field} is required: give {accepted}"),
+    "number.not_a_number": (
+        "{label}: {shown} 不是有效{noun}；请填写{accepted_zh}",
+        "{field}: {shown_en} is not a number; give {accepted}",
+    ),
+    "number.chinese_numerals": (
+        "{label}: {shown} 是汉字数字，无法识别；请用阿拉伯数字填写{accepted_zh}",
+        "{field}: {shown_en} is written in Chinese numerals; give {accepted}",
+    ),
+    "number.unit_not_allowed": (
+        "{label}: {shown} 不能带单位；请填写{accepted_zh}",
+        "{field}: {shown_en} may not carry a unit; give {accepted}",
+    ),
+    "number.wrong_type": (
+        "{label}: {shown} 不是数字；请填写{accepted_zh}",
+        "{field}: {shown_en} is not a number; give {accepted}",
+    ),
+    "number.too_large": (
+        "{label}: {shown} 过大（最大 {maximum:g}）",
+        "{field}: {shown_en} is too large (at most {maximum:g})",
+    ),
+    "number.below": (
+        "{label}: {shown} 小于 {minimum:g}；请填写{accepted_zh}",
+        "{field}: {shown_en} is below {minimum:g}; give {accepted}",
+    ),
+    "number.not_an_integer": (
+        "{label}: {shown} 不是整数；请填写{accepted_zh}",
+        "{field}: {shown_en} is not a whole number; give {accepted}",
+    ),
+    # choices (enums)
+    "enum.missing": ("{label}为必填项：请填写以下之一：{accepted}", "{field} is required: one of {accepted}"),
+    "enum.wrong_type": (
+        "{label}: {shown} 不是文本；请填写以下之一：{accepted}",
+        "{field}: {shown_en} is not text; give one of {accepted}",
+    ),
+    "enum.unknown_value": (
+        "{label}: {shown} 不是可选值；请填写以下之一：{accepted}",
+        "{field}: {shown_en} is not accepted; give one of {accepted}",
+    ),
+    # text
+    "text.missing": ("{label}为必填项", "{field} is required"),
+    "text.wrong_type": ("{label}: {shown} 不是文本", "{field}: {shown_en} is not text"),
+    "text.too_long": (
+        "{label}共 {length} 个字符，最多 {max_length} 个",
+        "{field} is {length} characters long; at most {max_length}",
+    ),
+    # records and shapes
+    "unknown_field": ("未知字段 {field}{hint_zh}；可用字段：{accepted}", "unknown field {field!r}{hint_en}"),
+    "not_an_object": ("{what_zh}必须是 JSON 对象", "{what} must be a JSON object"),
+    "risk.wrong_type": ("{label}必须是对象，包含 {factors}", "risk must be an object with {factors}"),
+    "override.wrong_type": (
+        "{label}必须是对象 {{level, approved_by, reason}}",
+        "level_override must be an object {{level, approved_by, reason}}",
+    ),
+    "override.incomplete": (
+        "{label}为必填项：特批需要写明特批等级、特批人和特批理由",
+        "{field} is required with a level override: an override needs its level, who approved it and why",
+    ),
+    "duplicate": (
+        "{label} {shown} 与第 {first} 条记录重复；每个项目只评定一次",
+        "project_id {shown_en} already appears in row {first}; each project is graded once",
+    ),
+    "duplicate.batch": (
+        "{label} {shown} 在本批中重复（首次出现在第 {first} 项）",
+        "project_id {shown_en} is given twice in this batch (first at item {first})",
+    ),
+    "flag.unknown_value": (
+        "{label}: {shown} 不是是/否值；请填写 {accepted}",
+        "{field}: {shown_en} is not a flag value; give {accepted}",
+    ),
+    "gates.unknown_value": (
+        "{label}: {part!r} 不是关口；请填写以 ';' 分隔的关口代码（{gates}）",
+        "passed_gates: {part!r} is not a gate; give gate codes separated by ';' ({gates})",
+    ),
+    # gate and review requests
+    "shape.wrong_type": ("{label}必须是{shape_zh}", "{field} must be {shape}"),
+    "bool.wrong_type": ("{label}: {shown} 不是 true 或 false", "{field}: {shown_en} is not true or false"),
+    "flag.unknown": (
+        "未知标志 {name!r}{hint_zh}；可用标志：{accepted}",
+        "unknown flag {name!r}{hint_en}; the flags are {accepted}",
+    ),
+    "deliverable.unknown": (
+        "规则中没有交付件 {name!r}{hint_zh}；已忽略",
+        "the rules know no deliverable {name!r}{hint_en}; ignored",
+    ),
+    "level.conflict": (
+        "{label} {shown} 与按评级输入评定的等级（{graded}）矛盾；二者只填其一",
+        "level {shown_en} contradicts the level graded from `grading` ({graded}); give one of them",
+    ),
+    "level.missing": (
+        "关口 {gate} 由项目等级决定：请填写 level（项目等级：{accepted}）或 grading（评级输入）",
+        "gate {gate} is decided by the project's level: give `level` ({accepted}) or `grading` (a grading input)",
+    ),
+    "contract_id.missing": (
+        "{label}为必填项：订单须注明所属的已评审合同",
+        "contract_id is required for an order: the reviewed contract the order belongs to",
+    ),
+    "not_applicable": (
+        "{label}只适用于{kinds_zh}（{why_zh}）；请不要填写",
+        "{field} applies to {kinds} only ({why}); leave it out",
+    ),
+    "clauses.missing": (
+        "{label}必须是至少包含一个条款代码的列表：{accepted}",
+        "clauses must be a list of at least one clause code: {accepted}",
+    ),
+    # lines of a JSON-lines file
+    "line.empty": (
+        "第 {line} 行为空；每行须是一个 JSON 对象",
+        "line {line} is empty; each line must hold one JSON object",
+    ),
+    "line.malformed": ("第 {line} 行不是有效的 JSON：{error}", "line {line} is not valid JSON: {error}"),
+    "line.not_an_object": (
+        "第 {line} 行是 JSON {kind}，不是对象",
+        "line {line} holds a JSON {kind}, not an object",
+    ),
+    # the service's problem details
+    "problem.invalid_input": ("{count} 个字段无效：{issues}", "{count} field(s) are invalid: {issues}"),
+    "problem.invalid_request": ("请求无效：{issues}", "the request is not valid: {issues}"),
+    "problem.field": ("{label}: {detail}", "{field}: {detail}"),
+    # terminal summaries of batch commands
+    "summary.counts": (
+        "读取 {read:,} · 已评定 {graded:,} · 被拒 {rejected:,}   规则 {name} {version} ({hash})",
+        "read {read:,} · graded {graded:,} · rejected {rejected:,}   rules {name} {version} ({hash})",
+    ),
+    "summary.graded": ("评定结果 → {path}", "graded → {path}"),
+    "summary.rejected": ("被拒记录 → {path}（{problems:,} 个问题）", "rejected rows → {path} ({problems:,} problems)"),
+    "summary.warning": ("提示：{text}", "warning: {text}"),
+    "summary.report": ("报告 → {files}", "report → {files}"),
+    # a header of a table we read
+    "header.unknown": (
+        "未知列 {shown}{hint_zh}；该列未读取",
+        "unknown column {shown_en}{hint_en}; the column is not read",
+    ),
+}
+
+# What a number field accepts, in words (the `accepted` code text stays English for machines).
+AMOUNT_EXAMPLES_ZH = '12000000、1200万、1.2亿 或 "12,000,000"'
+_PATH_PART = re.compile(r"\[\d+\]$")
+
+
+def field_label(field: str) -> str:
+    """The Chinese label of a field code or path: `risk.scope` → 范围风险, `clauses[2]` → 条款[2]."""
+    if field in FIELD_LABELS:
+        return FIELD_LABELS[field]
+    index = _PATH_PART.search(field)
+    if index:
+        return field_label(field[: index.start()]) + index.group()
+    head, _, tail = field.partition(".")
+    if tail:
+        flat = {"risk": "risk_", "level_override": "override_"}.get(head)
+        if flat and flat + tail in FIELD_LABELS:
+            return FIELD_LABELS[flat + tail]
+        return f"{field_label(head)}.{field_label(tail)}"
+    return field
+
+
+def shown_zh(value: Any) -> str:
+    """The value as typed, for Chinese messages: strings in double quotes, short."""
+    text = f'"{value}"' if isinstance(value, str) else str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def hint(suggestion: str | None) -> tuple[str, str]:
+    """The 'did you mean' clause in both languages."""
+    if not suggestion:
+        return "", ""
+    return f"（是否为 {suggestion}？）", f" (did you mean {suggestion!r}?)"
+
+
+def render(key: str, lang: str, **params: Any) -> str:
+    zh, en = TEMPLATES[key]
+    return (en if lang == "en" else zh).format(**params)
+
+
+def issue(
+    field: str, value: Any, reason: str, accepted: str | None, *, key: str | None = None, **params: Any
+) -> FieldIssue:
+    """A FieldIssue whose messages come from the catalogue (key defaults to the reason code)."""
+    context = {
+        "field": field,
+        "label": field_label(field),
+        "shown": shown_zh(value),
+        "shown_en": show_value(value),
+        "accepted": accepted,
+        "accepted_zh": accepted,
+        **params,
+    }
+    key = key or reason
+    return FieldIssue(field, value, reason, render(key, "zh", **context), accepted, render(key, "en", **context))
+
+
+def number_accepted(minimum: float, integer: bool) -> tuple[str, str]:
+    """(accepted, in English for machines; the same in Chinese for messages)."""
+    if integer:
+        return f"a whole number ≥ {minimum:g}, such as 3", f" ≥ {minimum:g} 的整数，如 3"
+    return (
+        f'a number ≥ {minimum:g}, such as 12000000, 1200万, 1.2亿 or "12,000,000"',
+        f" ≥ {minimum:g} 的金额，如 {AMOUNT_EXAMPLES_ZH}",
+    )
