@@ -177,4 +177,4 @@ def test_as_of_decides_under_the_bundle_of_that_day(db_env: dict[str, str], rule
         "grade", CASES / "grading_public_input.csv", "-o", tmp_path / "g.csv", "--as-of", "2026-02-01", env=db_env
     )
     assert graded.returncode in (0, 3), graded.stderr
-    assert "rules default-grading 2026.11-1" in graded.stderr
+    assert "规则 default-grading 2026.11-1" in graded.stderr

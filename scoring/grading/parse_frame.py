@@ -17,12 +17,9 @@ import pandas as pd
 
 from gradegate.scoring.errors import FieldIssue
 from gradegate.scoring.grading.input import OVERRIDE_PARTS, TEXT_LIMITS, ProjectParser
+from gradegate.scoring.number_frame import bool_mask, text_numbers
 from gradegate.scoring.values import (
-    FOLD,
-    NUMBER_PATTERN,
-    SPELLED_PATTERN,
     TRIM,
-    UNITS,
     EnumVocabulary,
     Issues,
     is_blank,
@@ -56,15 +53,10 @@ def _is_text(col: pd.Series) -> bool:
     return pd.api.types.is_string_dtype(col) and col.dtype != object
 
 
-def _mask(values: pd.Series) -> np.ndarray:
-    """A boolean Series (Arrow-backed, may hold NA) as a writable numpy mask, NA as False."""
-    return values.to_numpy(dtype=bool, na_value=False).copy()
-
-
 def _blank(col: pd.Series) -> np.ndarray:
     if _is_text(col):
         stripped = col.str.strip(TRIM)
-        blank: np.ndarray = col.isna().to_numpy() | _mask(stripped == "")
+        blank: np.ndarray = col.isna().to_numpy() | bool_mask(stripped == "")
         return blank
     return np.array([is_blank(v) for v in col], dtype=bool)
 
@@ -73,10 +65,10 @@ def parse_text_column(out: ParsedFrame, col: pd.Series, name: str, required: boo
     limit = TEXT_LIMITS[name]
     if _is_text(col):
         stripped = col.str.strip(TRIM)
-        blank = stripped.isna().to_numpy() | _mask(stripped == "")
+        blank = stripped.isna().to_numpy() | bool_mask(stripped == "")
         bad = blank.copy() if required else np.zeros(len(col), dtype=bool)
         if limit is not None:
-            bad |= _mask(stripped.str.len() > limit)
+            bad |= bool_mask(stripped.str.len() > limit)
         out.reject(np.flatnonzero(bad), col, lambda v: parse_text(v, name, required=required, max_length=limit))
         out.columns[name] = stripped.mask(bad | blank).reset_index(drop=True)
         return
@@ -98,15 +90,7 @@ def parse_number_column(
         return parse_number(v, name, minimum=minimum, maximum=maximum, integer=integer, unit_exponent=unit_exponent)
 
     if _is_text(col):
-        stripped = col.str.strip(TRIM)
-        shaped = _mask(stripped.str.fullmatch(NUMBER_PATTERN)) if unit_exponent == 0 else np.zeros(len(col), bool)
-        numbers = stripped.where(shaped).str.replace(",", "", regex=False).astype("float64").to_numpy()
-        rest = np.flatnonzero(~shaped & ~stripped.isna().to_numpy())
-        if len(rest):  # people's spellings (1200万, full-width digits, 12，000): the slower path, for those cells only
-            spelled, ok_spelled = _spelled_numbers(stripped.iloc[rest], integer, unit_exponent)
-            numbers = numbers.copy()
-            numbers[rest] = spelled
-            shaped[rest] = ok_spelled
+        numbers, shaped = text_numbers(col.str.strip(TRIM), integer, unit_exponent)
     elif pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
         numbers = col.astype("float64").to_numpy()
         if unit_exponent:
@@ -124,19 +108,6 @@ def parse_number_column(
             ok &= np.floor(numbers) == numbers
     out.reject(np.flatnonzero(~ok), col, check)
     out.columns[name] = np.where(ok, numbers, np.nan)
-
-
-def _spelled_numbers(text: pd.Series, integer: bool, unit_exponent: int) -> tuple[np.ndarray, np.ndarray]:
-    """scoring.values.parse_number's folded branch, column-wise: (numbers, which cells were well formed)."""
-    parts = text.str.translate(FOLD).str.extract("^" + SPELLED_PATTERN + "$")
-    unit = parts["unit"]
-    ok = parts["mantissa"].notna().to_numpy().copy()
-    if integer:
-        ok &= unit.isna().to_numpy()
-    exponent = unit.map(UNITS).fillna(unit_exponent).astype("int64") + parts["exponent"].fillna("0").astype("int64")
-    mantissa = parts["mantissa"].str.replace(",", "", regex=False)
-    spelled = (mantissa + "e" + exponent.astype("str")).where(pd.Series(ok, index=text.index))
-    return spelled.astype("float64").to_numpy(), ok
 
 
 def parse_enum_column(

@@ -1,7 +1,7 @@
 """A whole table of records through a decision table, column by column (the batch path).
 
 The twin of the single path (input.py + engine.py): each input column is parsed
-vectorized (numbers through the shared NUMBER_PATTERN, booleans and codes once
+vectorized (numbers through the shared scoring.number_frame, booleans and codes once
 per distinct spelling through the scalar parser), every atom is a numpy mask,
 and the atoms of a row are packed into one integer. Outputs come from
 result.Outcomes once per distinct pattern, as for a single record. A refused
@@ -19,11 +19,12 @@ import pandas as pd
 import pyarrow as pa
 
 from gradegate.scoring.errors import EngineError, FieldIssue, InputError
+from gradegate.scoring.number_frame import bool_mask, text_numbers
 from gradegate.scoring.tables.conditions import Check
 from gradegate.scoring.tables.input import InputParser
 from gradegate.scoring.tables.result import Outcome
 from gradegate.scoring.tables.ruleset import TableRuleSet
-from gradegate.scoring.values import NUMBER_PATTERN, TRIM, is_blank
+from gradegate.scoring.values import TRIM, is_blank
 
 TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 ERROR_COLUMNS = ["row", "id", "field", "value", "reason", "message", "accepted"]
@@ -47,13 +48,9 @@ class FrameDecisions:
     refused: int
 
 
-def _mask(values: pd.Series) -> np.ndarray:
-    return values.to_numpy(dtype=bool, na_value=False).copy()
-
-
 def _blank(col: pd.Series) -> tuple[pd.Series, np.ndarray]:
     stripped = col.str.strip(TRIM)
-    return stripped, col.isna().to_numpy() | _mask(stripped == "")
+    return stripped, col.isna().to_numpy() | bool_mask(stripped == "")
 
 
 def _by_spelling(col: pd.Series, parse: Any) -> tuple[list[Any], np.ndarray, np.ndarray]:
@@ -74,8 +71,7 @@ def parse_column(parser: InputParser, name: str, col: pd.Series) -> Column:
 
     if spec.type == "number":
         stripped, blank = _blank(col)
-        shaped = _mask(stripped.str.fullmatch(NUMBER_PATTERN))
-        numbers = stripped.where(shaped).str.replace(",", "", regex=False).astype("float64").to_numpy()
+        numbers, shaped = text_numbers(stripped, spec.integer)
         with np.errstate(invalid="ignore"):
             ok = shaped & np.isfinite(numbers) & (numbers >= spec.lowest) & (numbers <= spec.highest)
             if spec.integer:
@@ -90,7 +86,7 @@ def parse_column(parser: InputParser, name: str, col: pd.Series) -> Column:
         stripped, blank = _blank(col)
         bad = blank.copy() if spec.required else np.zeros(len(col), dtype=bool)
         if spec.max_length is not None:
-            bad |= _mask(stripped.str.len() > spec.max_length)
+            bad |= bool_mask(stripped.str.len() > spec.max_length)
         values = stripped.mask(blank | bad).reset_index(drop=True)
         present = ~(blank | bad)
         if spec.default is not None:
@@ -121,7 +117,7 @@ def check_mask(check: Check, column: Column) -> np.ndarray:
         if isinstance(v, np.ndarray) and v.dtype == np.int8:
             mask &= np.isin(v, [int(x) for x in check.values if isinstance(x, bool)])
         else:
-            mask &= _mask(v.isin([x for x in check.values if isinstance(x, str)]))
+            mask &= bool_mask(v.isin([x for x in check.values if isinstance(x, str)]))
     return mask
 
 
