@@ -15,6 +15,7 @@ import pandas as pd
 
 from gradegate.reports import summaries, watch
 from gradegate.reports.catalog import TITLES
+from gradegate.reports.formatting import now_china
 from gradegate.reports.gate_status import gate_status
 from gradegate.reports.impact import Impact, compare
 from gradegate.reports.portfolio_input import ERROR_COLUMNS, parse_extras
@@ -102,7 +103,7 @@ def build_report(
         "stage_summary": summaries.stage_summary(graded),
         "score_distribution": summaries.score_distribution(graded, grading.rules.max_score, labels),
         "watch_near_threshold": watch.near_threshold(graded),
-        "watch_blocked_company": watch.blocked_company(projects),
+        "watch_blocked_company": watch.blocked_company(projects, graded),
         "watch_overrides": watch.overrides(graded),
         "gate_status": projects,
         "gate_by_stage": summaries.gate_stage_summary(projects, blocking),
@@ -114,6 +115,7 @@ def build_report(
         other = grade_frame(frame, compare_with).graded
         impact = compare(graded, other[other["row"].isin(graded["row"])], grading, compare_with)
         tables |= {
+            "impact_rules": impact.rules,
             "impact_summary": impact.summary,
             "impact_changes": impact.changes,
             "impact_criteria": impact.criteria,
@@ -123,7 +125,7 @@ def build_report(
     lap("summaries")
     rejected = int(error_frame["row"].nunique())
     return Report(
-        generated_at=datetime.now().astimezone().replace(microsecond=0),
+        generated_at=now_china(),
         source=source,
         grading=grading,
         gates=gates,
