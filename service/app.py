@@ -21,7 +21,17 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 
-from gradegate.service import problems, routes_admin, routes_decide, routes_grade, routes_reports, web_form
+from gradegate.service import (
+    page_gates,
+    page_history,
+    page_reviewers,
+    problems,
+    routes_admin,
+    routes_decide,
+    routes_grade,
+    routes_reports,
+    web_form,
+)
 from gradegate.service.auth import document_security
 from gradegate.service.limits import BodyLimit
 from gradegate.service.problems import Problem, problem_response
@@ -103,5 +113,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes_reports.router)
     if settings.form_enabled:
         app.include_router(web_form.router)
+        app.include_router(page_gates.router)
+        app.include_router(page_reviewers.router)
+        app.include_router(page_history.router)
         app.mount("/static", StaticFiles(packages=[("gradegate.service", "static")]), name="static")
     return app

@@ -25,7 +25,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from gradegate.scoring import RulesetRef
-from gradegate.service.db import decisions
+from gradegate.service.db import decision_subjects, decisions
 from gradegate.service.problems import Problem
 
 log = logging.getLogger("gradegate.service")
@@ -61,6 +61,35 @@ class Decision(BaseModel):
     input: Any
     output: Any
     ruleset: RulesetRef
+
+
+# Where a decision's input names whom it is about: a project, an order or contract, the
+# contract an order belongs to. A batch names each of its items' subjects.
+SUBJECT_KEYS = ("project_id", "id", "contract_id")
+SUBJECT_MAX = 80
+
+
+def subjects_of(input: Any) -> list[str]:
+    """The subject ids a decision's input names, each once, in order of appearance."""
+    records = input if isinstance(input, list) else [input]
+    found: list[str] = []
+    for record in records:
+        if not isinstance(record, dict):
+            continue
+        for key in SUBJECT_KEYS:
+            value = record.get(key)
+            if isinstance(value, str | int) and not isinstance(value, bool):
+                text = str(value).strip()
+                if text and len(text) <= SUBJECT_MAX and text not in found:
+                    found.append(text)
+    return found
+
+
+class DecisionList(BaseModel):
+    project_id: str = Field(description="the subject asked about")
+    since: datetime | None = Field(description="decisions from this moment on; null: all")
+    count: int = Field(description="how many decisions are listed (at most `limit`)")
+    decisions: list[Decision] = Field(description="newest first")
 
 
 class DecisionLog:
@@ -108,8 +137,15 @@ class DecisionLog:
         if not group:
             return
         try:
+            subjects = [
+                {"decision_id": row["id"], "subject_id": subject, "created_at": row["created_at"]}
+                for row, _ in group
+                for subject in subjects_of(row["input"])
+            ]
             with self.engine.begin() as conn:
                 conn.execute(insert(decisions), [row for row, _ in group])
+                if subjects:
+                    conn.execute(insert(decision_subjects), subjects)
         except Exception as exc:  # whatever failed, every waiter hears of it and no one gets a success
             level = logging.ERROR if isinstance(exc, SQLAlchemyError) else logging.CRITICAL
             log.log(level, "decision log write of %d row(s) failed: %s", len(group), exc)
@@ -128,15 +164,31 @@ class DecisionLog:
     def get(self, decision_id: str) -> Decision | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(decisions).where(decisions.c.id == decision_id)).first()
-        if row is None:
-            return None
-        created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
-        return Decision(
-            decision_id=row.id,
-            created_at=created,
-            key_id=row.key_id,
-            route=row.route,
-            input=row.input,
-            output=row.output,
-            ruleset=RulesetRef(name=row.ruleset_name, version=row.ruleset_version, hash=row.ruleset_hash),
+        return None if row is None else _decision(row)
+
+    def history(self, subject: str, *, since: datetime | None = None, limit: int = 100) -> list[Decision]:
+        """The decisions about `subject` (a project, order or contract id), newest first, from `since` on."""
+        query = (
+            select(decisions)
+            .join(decision_subjects, decision_subjects.c.decision_id == decisions.c.id)
+            .where(decision_subjects.c.subject_id == subject.strip())
         )
+        if since is not None:
+            # Stored in UTC (SQLite keeps the wall time only): compare in UTC.
+            query = query.where(decision_subjects.c.created_at >= since.astimezone(UTC))
+        query = query.order_by(decision_subjects.c.created_at.desc(), decisions.c.id.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            return [_decision(row) for row in conn.execute(query)]
+
+
+def _decision(row: Any) -> Decision:
+    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+    return Decision(
+        decision_id=row.id,
+        created_at=created,
+        key_id=row.key_id,
+        route=row.route,
+        input=row.input,
+        output=row.output,
+        ruleset=RulesetRef(name=row.ruleset_name, version=row.ruleset_version, hash=row.ruleset_hash),
+    )

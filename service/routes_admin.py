@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from gradegate.reports.formatting import CHINA
+from gradegate.scoring import errors as E
 from gradegate.service.auth import AdminDep, ReaderDep, ReloaderDep
-from gradegate.service.decision_log import Decision
+from gradegate.service.decision_log import SUBJECT_MAX, Decision, DecisionList
 from gradegate.service.deps import LogDep, ServiceDep
 from gradegate.service.keys import ROLE_HELP, UnknownRole
 from gradegate.service.problems import Problem, rules_problem
@@ -56,6 +59,70 @@ async def reload_rules(service: ServiceDep, caller: ReloaderDep) -> Response:
     if outcome.error is not None:
         raise rules_problem(outcome.error)
     return json_response(rulesets_view(service))
+
+
+def parse_since(value: str | None) -> datetime | None:
+    """`since` as people give it: a date (from the start of that day, China Standard Time) or an ISO
+    date-time (China Standard Time unless it names its offset)."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        moment = datetime.fromisoformat(text) if len(text) > 10 else datetime.combine(date.fromisoformat(text), time())
+    except ValueError:
+        raise Problem(
+            422,
+            "invalid-request",
+            "Invalid request",
+            f"query parameter since: {value!r} is not a date",
+            [
+                {
+                    "field": "since",
+                    "value": value,
+                    "reason": E.WRONG_TYPE,
+                    "message": f"since: {value!r} is not a date or date-time",
+                    "accepted": "YYYY-MM-DD or an ISO 8601 date-time, e.g. 2026-11-01 or 2026-11-01T09:00:00+08:00",
+                }
+            ],
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA)
+
+
+@router.get(
+    "/v1/decisions",
+    tags=["decisions"],
+    response_model=DecisionList,
+    summary="A project's decisions, newest first (决策历史)",
+)
+def decision_history(
+    caller: ReaderDep,
+    log: LogDep,
+    project_id: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=SUBJECT_MAX,
+            description="项目编号 — the subject: a project id, or an order or contract number",
+            examples=["P2026-001"],
+        ),
+    ],
+    since: Annotated[
+        str | None,
+        Query(
+            description="only decisions from then on: YYYY-MM-DD (from 00:00 China Standard Time) or an ISO "
+            "8601 date-time",
+            examples=["2026-11-01"],
+        ),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="at most this many, newest first")] = 100,
+) -> Response:
+    """Every logged decision about the project (a grading, a batch holding it, a gate check, a reviewer
+    selection of an order or contract with this number), newest first, each with its input, output and
+    rule set."""
+    moment = parse_since(since)
+    found = log.history(project_id, since=moment, limit=limit)
+    body = DecisionList(project_id=project_id.strip(), since=moment, count=len(found), decisions=found)
+    return json_response(body.model_dump(mode="json"))
 
 
 @router.get("/v1/decisions/{decision_id}", tags=["decisions"], response_model=Decision, summary="One logged decision")

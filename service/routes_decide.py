@@ -53,7 +53,8 @@ async def gate_check(
     return json_response({**out, "decision_id": decision_id})
 
 
-def _roster(service: Any, reviewers: ReviewerRuleSet, inline: Any) -> Roster:
+def roster_for(service: Any, reviewers: ReviewerRuleSet, inline: Any) -> Roster:
+    """The inline roster when one is given, else the configured roster file (read again when it changes)."""
     if inline is not None:
         return reviewers.roster_from_records(inline)
     path = Path(service.settings.roster_path)
@@ -87,7 +88,7 @@ async def reviewers_select(
     ctx: DecideContext,
 ) -> Response:
     request = dict(body)
-    roster = _roster(ctx.service, ctx.rules.reviewers, request.pop("roster", None))
+    roster = roster_for(ctx.service, ctx.rules.reviewers, request.pop("roster", None))
     result = ctx.rules.reviewers.select(request, roster)
     out = result.model_dump(mode="json")
     decision_id = await ctx.log.record(
