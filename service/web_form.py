@@ -33,12 +33,12 @@ OVERRIDE_GROUP = "特批（管理层决定的等级，可选）"
 
 
 def band_hint(criterion: Any) -> str:
-    """A numeric criterion's unit and bands in words: `单位：元 · 分档：100万以下 5 分；…`."""
+    """A numeric criterion's unit and bands in words: `单位：元（人民币）· 分档：0–100万：5 分；…`."""
     amount = criterion.field in AMOUNT_FIELDS
     bands = []
     for band in criterion.bands:
         iv = band.interval
-        bands.append(f"{limits_words(iv.lo, iv.lo_closed, iv.hi, amount=amount)} {band.points} 分")
+        bands.append(f"{limits_words(iv.lo, iv.lo_closed, iv.hi, amount=amount)}：{band.points} 分")
     unit = "单位：元（人民币）· " if amount else ""
     return f"{unit}分档：{'；'.join(bands)}"
 

@@ -53,7 +53,10 @@ def exercise_log(live: LiveServer) -> list[str]:
     viewer = auth(live.keys["viewer"])
     listed = httpx.get(live.url + "/v1/decisions", params={"project_id": PROJECT["project_id"]}, headers=viewer)
     assert listed.status_code == 200, listed.text
-    assert [d["decision_id"] for d in listed.json()["decisions"]] == [batch.json()["decision_id"], graded["decision_id"]]
+    assert [d["decision_id"] for d in listed.json()["decisions"]] == [
+        batch.json()["decision_id"],
+        graded["decision_id"],
+    ]
     assert listed.json()["decisions"][1] == record
     gate_history = httpx.get(live.url + "/v1/decisions", params={"project_id": gate["project_id"]}, headers=viewer)
     assert gated["decision_id"] in [d["decision_id"] for d in gate_history.json()["decisions"]]
