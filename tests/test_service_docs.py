@@ -17,9 +17,19 @@ def test_every_setting_is_documented() -> None:
         assert f"GRADEGATE_{name.upper()}" in SERVICE, name
 
 
+def all_routes(routes: list) -> list:
+    """Every route, through included routers (FastAPI keeps those as `_IncludedRouter` entries)."""
+    found = []
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        found += all_routes(inner.routes) if inner is not None else [route]
+    return found
+
+
 def test_every_route_is_documented(tmp_path) -> None:
     app = create_app(Settings(db_path=tmp_path / "d.db", auth_disabled=True))
-    paths = {route.path for route in app.routes if getattr(route, "include_in_schema", False)}
+    paths = set(app.openapi()["paths"])
+    assert {"/v1/grade", "/v1/decisions", "/v1/decisions/{decision_id}", "/healthz"} <= paths
     for path in paths:
         shown = path.replace("{key_id}", "{id}")
         assert f"`{shown}" in SERVICE or f" {shown}`" in SERVICE or shown in SERVICE, path
@@ -42,3 +52,20 @@ def test_commands_and_benchmark_are_documented() -> None:
     assert "### gradegate serve" in cli and "### gradegate keys" in cli
     assert "### HTTP service" in bench and "bench/bench_http.py" in bench
     assert re.search(r"`POST /v1/grade` \(decision log on\) \| [\d,]+–[\d,]+ \|", bench)
+
+
+def test_every_page_is_documented(tmp_path) -> None:
+    app = create_app(Settings(db_path=tmp_path / "d.db", auth_disabled=True))
+    pages = {
+        route.path
+        for route in all_routes(app.routes)
+        if not getattr(route, "include_in_schema", True)
+        and "GET" in getattr(route, "methods", ())
+        and route.path not in app.openapi()["paths"]
+        and not route.path.startswith(("/docs", "/redoc", "/openapi"))
+    }
+    assert {"/", "/gates", "/reviewers", "/history"} <= pages
+    text = doc_section("pages")
+    for path in pages:
+        assert f"| `{path}" in text, path
+        assert f"`GET {path}" in SERVICE, path
