@@ -34,6 +34,7 @@ from gradegate.service import (
 )
 from gradegate.service.auth import document_security
 from gradegate.service.limits import BodyLimit
+from gradegate.service.openapi import finish
 from gradegate.service.problems import Problem, problem_response
 from gradegate.service.runtime import Service
 from gradegate.service.settings import Settings
@@ -92,10 +93,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1",
         description=DESCRIPTION,
         lifespan=lifespan,
+        # Operation ids are the route functions' names (`grade`, `gate_check`): what generated
+        # clients call their methods.
+        generate_unique_id_function=lambda route: route.name,
     )
     problems.install(app)
     _openapi = app.openapi
-    app.openapi = lambda: document_security(_openapi())  # type: ignore[method-assign]
+    app.openapi = lambda: document_security(finish(_openapi()))  # type: ignore[method-assign]
 
     @app.exception_handler(SQLAlchemyError)
     async def _database(request: Request, exc: SQLAlchemyError) -> Response:

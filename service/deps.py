@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import Depends, Request
-from pydantic import BaseModel
 
 from gradegate.scoring import RuleSets
 from gradegate.scoring import errors as E
@@ -76,13 +75,6 @@ async def read_json_object(request: Request) -> dict[str, Any]:
 def _body_problem(value: Any, reason: str, message: str) -> Problem:
     issue = {"field": "body", "value": value, "reason": reason, "message": message, "accepted": "a JSON object"}
     return Problem(422, "invalid-request", "Invalid request", message, [issue])
-
-
-def json_body_doc(model: type[BaseModel], examples: dict[str, Any]) -> dict[str, Any]:
-    """The OpenAPI `requestBody` of a route that reads its body with `json_object`."""
-    schema = model.model_json_schema()
-    content = {"schema": schema, "examples": {name: {"value": v} for name, v in examples.items()}}
-    return {"requestBody": {"required": True, "content": {"application/json": content}}}
 
 
 ServiceDep = Annotated[Service, Depends(get_service)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
@@ -15,15 +15,39 @@ from gradegate.service.auth import AdminDep, ReaderDep, ReloaderDep
 from gradegate.service.decision_log import SUBJECT_MAX, Decision, DecisionList
 from gradegate.service.deps import LogDep, ServiceDep
 from gradegate.service.keys import ROLE_HELP, UnknownRole
+from gradegate.service.openapi import PROBLEM_RESPONSES, answers
 from gradegate.service.problems import Problem, rules_problem
 from gradegate.service.routes_grade import json_response
 from gradegate.service.schemas import RulesetsOut
+from gradegate.service.schemas_admin import HealthOut, KeyCreated, KeyCreateIn, KeyOut, KeyRevoked
 
 router = APIRouter()
+EXAMPLE_ID = "01a22a9b-c4f1-7a6d-821f-9382be708c82"
+RULESETS_EXAMPLE = {
+    "generation": 1,
+    "rulesets": [
+        {
+            "kind": "grading",
+            "name": "default-grading",
+            "version": "2026.11-1",
+            "hash": "sha256:a5228b7a3557…",
+            "path": "rules/grading.yaml",
+            "loaded_at": "2026-11-30T03:00:00+00:00",
+        }
+    ],
+    "last_refused": None,
+}
+KEY_EXAMPLE = {
+    "id": "k3x9",
+    "role": "system",
+    "label": "ERP integration",
+    "created_at": "2026-11-30T03:00:00+00:00",
+    "revoked_at": None,
+}
 _HEALTHY = b'{"status":"ok"}'
 
 
-@router.get("/healthz", tags=["service"], summary="Liveness (no key needed)")
+@router.get("/healthz", tags=["service"], response_model=HealthOut, summary="Liveness (no key needed)")
 async def healthz() -> Response:
     return Response(_HEALTHY, media_type="application/json")
 
@@ -43,14 +67,26 @@ def rulesets_view(service: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/v1/rulesets", tags=["rules"], response_model=RulesetsOut, summary="The rule sets in service")
+@router.get(
+    "/v1/rulesets",
+    tags=["rules"],
+    response_model=RulesetsOut,
+    responses=answers(RULESETS_EXAMPLE),
+    summary="The rule sets in service",
+)
 def rulesets(service: ServiceDep, caller: ReaderDep) -> Response:
     """Name, version, content hash and load time of every rule set this worker serves, and the last
     reload it refused (a broken rule file), if any."""
     return json_response(rulesets_view(service))
 
 
-@router.post("/v1/rules/reload", tags=["rules"], response_model=RulesetsOut, summary="Reload the rule files")
+@router.post(
+    "/v1/rules/reload",
+    tags=["rules"],
+    response_model=RulesetsOut,
+    responses=answers({**RULESETS_EXAMPLE, "generation": 2}),
+    summary="Reload the rule files",
+)
 async def reload_rules(service: ServiceDep, caller: ReloaderDep) -> Response:
     """Validate the rule folder and swap it in whole. A folder that fails validation is refused with
     its issues (file:line) as a 422 problem, and the previous rules keep serving. Other workers
@@ -92,6 +128,7 @@ def parse_since(value: str | None) -> datetime | None:
     "/v1/decisions",
     tags=["decisions"],
     response_model=DecisionList,
+    responses=PROBLEM_RESPONSES,
     summary="A project's decisions, newest first (决策历史)",
 )
 def decision_history(
@@ -125,8 +162,18 @@ def decision_history(
     return json_response(body.model_dump(mode="json"))
 
 
-@router.get("/v1/decisions/{decision_id}", tags=["decisions"], response_model=Decision, summary="One logged decision")
-def decision(decision_id: str, caller: ReaderDep, log: LogDep) -> Response:
+@router.get(
+    "/v1/decisions/{decision_id}",
+    tags=["decisions"],
+    response_model=Decision,
+    responses=PROBLEM_RESPONSES,
+    summary="One logged decision",
+)
+def decision(
+    decision_id: Annotated[str, Path(description="a decision_id a decision route answered", examples=[EXAMPLE_ID])],
+    caller: ReaderDep,
+    log: LogDep,
+) -> Response:
     found = log.get(decision_id)
     if found is None:
         raise Problem(
@@ -147,18 +194,27 @@ def decision(decision_id: str, caller: ReaderDep, log: LogDep) -> Response:
     return json_response(found.model_dump(mode="json"))
 
 
-@router.get("/v1/keys", tags=["keys"], summary="List API keys (never their secrets)")
+@router.get(
+    "/v1/keys",
+    tags=["keys"],
+    response_model=list[KeyOut],
+    responses=answers([KEY_EXAMPLE]),
+    summary="List API keys (never their secrets)",
+)
 def list_keys(service: ServiceDep, caller: AdminDep) -> Response:
     return json_response([k.public() for k in service.keys.list()])
 
 
-@router.post("/v1/keys", tags=["keys"], status_code=201, summary="Create an API key (shown once)")
-def create_key(
-    service: ServiceDep,
-    caller: AdminDep,
-    role: Annotated[str, Body(embed=True, description=f"one of {', '.join(ROLE_HELP)}")],
-    label: Annotated[str | None, Body(embed=True, max_length=200)] = None,
-) -> Response:
+@router.post(
+    "/v1/keys",
+    tags=["keys"],
+    status_code=201,
+    response_model=KeyCreated,
+    responses=answers({**KEY_EXAMPLE, "key": "gg_k3x9_…"}, 201),
+    summary="Create an API key (shown once)",
+)
+def create_key(service: ServiceDep, caller: AdminDep, body: KeyCreateIn) -> Response:
+    role, label = body.role, body.label
     try:
         record, secret = service.keys.create(role, label)
     except UnknownRole as exc:
@@ -182,8 +238,18 @@ def create_key(
     return response
 
 
-@router.delete("/v1/keys/{key_id}", tags=["keys"], summary="Revoke an API key")
-def revoke_key(key_id: str, service: ServiceDep, caller: AdminDep) -> Response:
+@router.delete(
+    "/v1/keys/{key_id}",
+    tags=["keys"],
+    response_model=KeyRevoked,
+    responses=answers({"id": "k3x9", "revoked": True}),
+    summary="Revoke an API key",
+)
+def revoke_key(
+    key_id: Annotated[str, Path(description="the key's id (the part after `gg_`)", examples=["k3x9"])],
+    service: ServiceDep,
+    caller: AdminDep,
+) -> Response:
     if not service.keys.revoke(key_id):
         raise Problem(404, "key-not-found", "Key not found", f"no active key {key_id!r}")
     return json_response({"id": key_id, "revoked": True})

@@ -13,12 +13,13 @@ from gradegate.scoring import FieldIssue, GradingRuleSet, InputError
 from gradegate.scoring import errors as E
 from gradegate.scoring import what_if as compute_what_if
 from gradegate.service.auth import GRADE, authenticate
-from gradegate.service.deps import GradeContext, json_body_doc, read_json_object
+from gradegate.service.deps import GradeContext, read_json_object
+from gradegate.service.openapi import PROBLEM_RESPONSES, body_doc
 from gradegate.service.problems import Problem
 from gradegate.service.runtime import Service
-from gradegate.service.schemas import PROJECT_EXAMPLE, BatchIn, BatchOut, GradeOut, ProjectIn
+from gradegate.service.schemas import BATCH_SECOND, PROJECT_EXAMPLE, BatchIn, BatchOut, GradeOut, ProjectIn
 
-router = APIRouter(tags=["grading 项目等级评定"])
+router = APIRouter(tags=["grading 项目等级评定"], responses=PROBLEM_RESPONSES)
 
 
 def _flag(request: Request, name: str) -> bool:
@@ -53,9 +54,8 @@ def json_response(body: Any) -> Response:
     "/v1/grade",
     response_model=GradeOut,
     summary="Grade one project (项目等级评定)",
-    responses={422: {"description": "invalid fields: problem details listing each field, value and what is accepted"}},
     openapi_extra={
-        **json_body_doc(ProjectIn, {"项目 project": PROJECT_EXAMPLE}),
+        **body_doc(ProjectIn, {"项目 project": PROJECT_EXAMPLE}),
         "parameters": [
             {
                 "name": "what_if",
@@ -96,36 +96,64 @@ async def grade(request: Request) -> Response:
     "/v1/grade/batch",
     response_model=BatchOut,
     summary="Grade a list of projects; bad items are reported, good ones graded",
+    openapi_extra=body_doc(BatchIn, {"两个项目 two projects": {"items": [PROJECT_EXAMPLE, BATCH_SECOND]}}),
 )
-async def grade_batch(body: BatchIn, ctx: GradeContext) -> Response:
+async def grade_batch(request: Request, ctx: GradeContext) -> Response:
     """One entry per item, in order: `ok` with the result, or the item's field errors.
     A `project_id` given twice is graded once; its later items are reported as duplicates."""
+    items = batch_items(await read_json_object(request))
     limit = ctx.service.settings.max_batch_items
-    if len(body.items) > limit:
+    if len(items) > limit:
         raise Problem(
             422,
             "batch-too-large",
             "Batch too large",
-            f"the batch holds {len(body.items)} items; at most {limit} per request (GRADEGATE_MAX_BATCH_ITEMS)",
+            f"the batch holds {len(items)} items; at most {limit} per request (GRADEGATE_MAX_BATCH_ITEMS)",
             [
                 {
                     "field": "items",
-                    "value": len(body.items),
+                    "value": len(items),
                     "reason": E.OUT_OF_RANGE,
-                    "message": f"{len(body.items)} items; at most {limit}",
+                    "message": f"{len(items)} items; at most {limit}",
                     "accepted": f"1–{limit} items",
                 }
             ],
         )
     # Up to max_batch_items records: graded in a worker thread, not on the event loop.
-    results = await run_in_threadpool(_grade_items, ctx.rules.grading, body.items)
+    results = await run_in_threadpool(_grade_items, ctx.rules.grading, items)
     graded = sum(1 for r in results if r["ok"])
     ref = ctx.rules.grading.ref
     out = {"ruleset": ref.model_dump(), "graded": graded, "failed": len(results) - graded, "results": results}
     decision_id = await ctx.log.record(
-        route="/v1/grade/batch", key_id=ctx.caller.key_id, input=body.items, output=out, ruleset=ref
+        route="/v1/grade/batch", key_id=ctx.caller.key_id, input=items, output=out, ruleset=ref
     )
     return json_response({"decision_id": decision_id, **out})
+
+
+def batch_items(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """`items`: a list of JSON objects (each then validated on its own), or a 422 naming the field."""
+    items = body.get("items")
+    unknown = sorted(set(body) - {"items"})
+    problem = None
+    if items is None:
+        problem = ("items", None, E.MISSING, "items is required: the list of projects to grade")
+    elif not isinstance(items, list):
+        problem = ("items", items, E.WRONG_TYPE, "items must be a list of projects")
+    elif bad := [i for i, item in enumerate(items) if not isinstance(item, dict)]:
+        problem = (f"items.{bad[0]}", items[bad[0]], E.WRONG_TYPE, f"items.{bad[0]} must be a JSON object: a project")
+    elif unknown:
+        problem = (unknown[0], body[unknown[0]], E.UNKNOWN_FIELD, f"{unknown[0]} is not a field of a batch")
+    if problem is None:
+        return items  # type: ignore[return-value]
+    field, value, reason, message = problem
+    issue = {
+        "field": field,
+        "value": value,
+        "reason": reason,
+        "message": message,
+        "accepted": '{"items": [project, …]}',
+    }
+    raise Problem(422, "invalid-request", "Invalid request", message, [issue])
 
 
 def _grade_items(grading: GradingRuleSet, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
