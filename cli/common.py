@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -20,6 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from gradegate.scoring import RuleDefinitionError, RuleSets, load_rulesets
+from gradegate.service.settings import Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_REJECTED = 0, 1, 3
 
@@ -43,9 +45,21 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(EXIT_FAILED)
 
 
-def load_rules_or_exit(directory: Path | None) -> RuleSets:
+@cache
+def settings() -> Settings:
+    """gradegate's settings (GRADEGATE_*), read once per command; invalid ones end the command."""
+    from pydantic import ValidationError
+
     try:
-        return load_rulesets(directory)
+        return Settings()
+    except ValidationError as exc:
+        fail(f"invalid GRADEGATE_* settings:\n{exc}")
+
+
+def load_rules_or_exit(directory: Path | None) -> RuleSets:
+    """The rule folder given, else the settings' (GRADEGATE_RULES_DIR), else the one gradegate ships."""
+    try:
+        return load_rulesets(directory or settings().rules_dir)
     except RuleDefinitionError as exc:
         err.print("[bold red]error:[/] the rule files are invalid; nothing was run:", markup=True)
         for issue in exc.issues:

@@ -15,7 +15,7 @@ from typing import Annotated, Any, BinaryIO
 
 import typer
 
-from gradegate.cli.common import EXIT_OK, EXIT_REJECTED, RulesOption, err, fail, load_rules_or_exit
+from gradegate.cli.common import EXIT_OK, EXIT_REJECTED, RulesOption, err, fail, load_rules_or_exit, settings
 from gradegate.scoring import (
     BatchCounts,
     Decide,
@@ -23,7 +23,6 @@ from gradegate.scoring import (
     InputError,
     RuleSetIdentity,
     atomic_path,
-    default_roster_path,
     run_lines,
 )
 
@@ -59,7 +58,11 @@ def gate_check(
 def reviewers(
     input: InputArg,
     roster: Annotated[
-        Path | None, typer.Option("--roster", help="Roster CSV of review experts (default: data/experts.csv).")
+        Path | None,
+        typer.Option(
+            "--roster",
+            help="Roster CSV of review experts (default: $GRADEGATE_ROSTER_PATH or the roster gradegate ships).",
+        ),
     ] = None,
     output: OutputOption = None,
     rules: RulesOption = None,
@@ -70,7 +73,7 @@ def reviewers(
     """
     rulesets = load_rules_or_exit(rules)
     ruleset = rulesets.reviewers
-    path = roster or default_roster_path()
+    path = roster or settings().roster_path
     try:
         default_roster = ruleset.load_roster(path)
     except InputError as exc:

@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from gradegate.cli.common import err, fail, stdout_console
+from gradegate.cli.common import settings as read_settings
 from gradegate.service.roles import ROLE_HELP, ROLES
 
 if TYPE_CHECKING:
@@ -23,17 +24,12 @@ keys_app = typer.Typer(help="Create, list and revoke the HTTP service's API keys
 
 def _store() -> tuple[KeyStore, Settings]:
     # The database layer loads only when a key command runs: the rest of the CLI starts faster.
-    from pydantic import ValidationError
     from sqlalchemy.exc import SQLAlchemyError
 
     from gradegate.service.db import make_engine
     from gradegate.service.keys import KeyStore
-    from gradegate.service.settings import Settings
 
-    try:
-        settings = Settings()
-    except ValidationError as exc:
-        fail(f"invalid GRADEGATE_* settings: {exc}")
+    settings = read_settings()
     try:
         return KeyStore(make_engine(settings)), settings
     except SQLAlchemyError as exc:
@@ -46,7 +42,7 @@ def create(
     label: Annotated[str | None, typer.Option("--label", help="who or what the key is for")] = None,
 ) -> None:
     """Create a key with ROLE and print it (once: only its hash is stored)."""
-    from gradegate.service.keys import UnknownRole
+    from gradegate.service.errors import UnknownRole
 
     store, settings = _store()
     try:

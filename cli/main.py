@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from gradegate.cli import decisions_cmd, grade_cmd, keys_cmd, report_cmd, rules_cmd, serve_cmd
+from gradegate.cli import decisions_cmd, grade_cmd, init_cmd, keys_cmd, report_cmd, rules_cmd, serve_cmd
 
 app = typer.Typer(
     name="gradegate",
-    help="gradegate — project grading (项目等级评定), gate readiness and review-expert selection.",
+    help="gradegate — project grading (项目等级评定), gate readiness, review-expert selection and portfolio reports.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 
-for module in (grade_cmd, rules_cmd, serve_cmd, keys_cmd, decisions_cmd, report_cmd):
+for module in (init_cmd, grade_cmd, rules_cmd, serve_cmd, keys_cmd, decisions_cmd, report_cmd):
     module.register(app)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from gradegate.cli.common import RulesOption, load_rules_or_exit, stdout_console
-from gradegate.scoring import GRADING_FIELDS, RISK_FACTORS, RISK_VALUES, default_rules_dir
+from gradegate.cli.common import RulesOption, load_rules_or_exit, settings, stdout_console
+from gradegate.scoring import GRADING_FIELDS, RISK_FACTORS, RISK_VALUES
 
 rules_app = typer.Typer(help="Validate the rule files and list what they may use.", no_args_is_help=True)
 
@@ -16,7 +16,7 @@ def check(rules: RulesOption = None) -> None:
     """Validate every rule file of the folder; print name, version, hash and a summary of each."""
     rulesets = load_rules_or_exit(rules)
     out = stdout_console()
-    out.print(f"rule folder: {rules or default_rules_dir()}", markup=False)
+    out.print(f"rule folder: {rules or settings().rules_dir}", markup=False)
     for ruleset in rulesets.all():
         identity = ruleset.identity
         table = Table(title=f"{identity.kind}: {identity.path}", show_header=False, title_justify="left")

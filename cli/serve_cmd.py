@@ -1,8 +1,10 @@
 """`gradegate serve`: the HTTP decision service on uvicorn.
 
-Settings come from GRADEGATE_* environment variables (see the README); the
-options here override the few that belong on a command line. Everything that
-would make the service unsafe or useless is refused before uvicorn starts.
+Settings come from GRADEGATE_* environment variables (docs/operations.md); the
+options here override the few that belong on a command line, and travel to
+uvicorn's worker processes the same way (each worker builds its app from the
+environment). Everything that would make the service unsafe or useless is
+refused before uvicorn starts.
 """
 
 from __future__ import annotations
@@ -13,30 +15,30 @@ from typing import Annotated
 import typer
 
 from gradegate.cli.common import RulesOption, fail, load_rules_or_exit
+from gradegate.cli.common import settings as read_settings
 
 
 def serve(
-    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="port to listen on", min=1, max=65535)] = 8000,
+    host: Annotated[
+        str | None, typer.Option(help="address to listen on (default: $GRADEGATE_HOST or 127.0.0.1)")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="port to listen on (default: $GRADEGATE_PORT or 8000)", min=1, max=65535)
+    ] = None,
     workers: Annotated[int, typer.Option(help="uvicorn worker processes", min=1, max=64)] = 1,
     rules: RulesOption = None,
     access_log: Annotated[bool, typer.Option(help="uvicorn's per-request access log on stderr")] = True,
 ) -> None:
     """Run the HTTP service (API, decision log, web form at /)."""
-    from pydantic import ValidationError
     from sqlalchemy.exc import SQLAlchemyError
 
     from gradegate.service.db import make_engine
+    from gradegate.service.errors import UnsafeSettings
     from gradegate.service.keys import KeyStore
-    from gradegate.service.settings import Settings, UnsafeSettings
 
-    if rules is not None:
-        # Through the environment, so that every uvicorn worker reads the same folder.
-        os.environ["GRADEGATE_RULES_DIR"] = str(rules.resolve())
-    try:
-        settings = Settings()
-    except ValidationError as exc:
-        fail(f"invalid GRADEGATE_* settings:\n{exc}")
+    overrides = {"GRADEGATE_HOST": host, "GRADEGATE_PORT": port, "GRADEGATE_RULES_DIR": rules and rules.resolve()}
+    os.environ.update({name: str(value) for name, value in overrides.items() if value is not None})
+    settings = read_settings()
     load_rules_or_exit(settings.rules_dir).close()
     try:
         engine = make_engine(settings)
@@ -45,7 +47,7 @@ def serve(
     except SQLAlchemyError as exc:
         fail(f"cannot open the database {settings.safe_db_url}: {exc.__class__.__name__}: {getattr(exc, 'orig', exc)}")
     try:
-        settings.check_safe(host, key_count)
+        settings.check_safe(key_count)
     except UnsafeSettings as exc:
         fail(f"refusing to start: {exc}")
 
@@ -54,8 +56,8 @@ def serve(
     uvicorn.run(
         "gradegate.service.app:create_app",
         factory=True,
-        host=host,
-        port=port,
+        host=settings.host,
+        port=settings.port,
         workers=workers,
         log_level="info",
         access_log=access_log,

@@ -70,8 +70,8 @@ def gate_status(
         rows = np.flatnonzero((situations["next_gate"] == gate).to_numpy())
         if not len(rows):
             continue
-        relevant = [i.deliverable for i in gates.rules.gate(gate).items if i.deliverable in deliverables.columns]
-        flag_bits = sum(1 << flag_names.index(f) for f in _flags_read(gates, gate) if f in flag_names)
+        relevant = [d for d in gates.deliverables_read(gate) if d in deliverables.columns]
+        flag_bits = sum(1 << flag_names.index(f) for f in gates.flags_read(gate) if f in flag_names)
         key = situations.iloc[rows][["level", "passed"]].assign(flags=masks[rows] & flag_bits)
         key = key.join(deliverables.iloc[rows][relevant].fillna(""))
         ids = key.groupby(list(key.columns), sort=False, dropna=False).ngroup().to_numpy()
@@ -91,18 +91,6 @@ def gate_status(
     if progress:
         progress(len(graded), len(graded))
     return _spread(graded, group, outcomes)
-
-
-def _flags_read(gates: GateRuleSet, code: str) -> set[str]:
-    """The flags a check of this gate can depend on: its own conditions, its items', its escalation, and
-    whether each prerequisite applies (a prerequisite that does not apply counts as passed)."""
-    g = gates.rules.gate(code)
-    flags = set(g.only_if or {}) | set(g.decision.escalate_when_any or [])
-    for item in g.items:
-        flags |= set(item.only_if or {})
-    for p in g.prerequisites:
-        flags |= set(gates.rules.gate(p).only_if or {})
-    return flags
 
 
 def _next_gates(

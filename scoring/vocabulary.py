@@ -55,6 +55,12 @@ LEVELS = ("company", "office")
 # cannot compare numbers from about 1e16 on.
 MAX_AMOUNT = 1e15
 
+# Text limits, one place for every parser: ids (project, order, contract, expert),
+# names (office, region, expert, product line), free text (an override's reason).
+ID_MAX_LENGTH = 64
+NAME_MAX_LENGTH = 100
+REASON_MAX_LENGTH = 500
+
 # Lifecycle stages (gates.md); the gates rule file places each gate in one of them.
 STAGES: dict[str, str] = {
     "initiation": "立项",

@@ -17,11 +17,8 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, func, insert, select, update
 
 from gradegate.service.db import api_keys
+from gradegate.service.errors import UnknownRole
 from gradegate.service.roles import ROLE_HELP, ROLES, Role  # noqa: F401  (the key store's vocabulary)
-
-
-class UnknownRole(ValueError):
-    pass
 
 
 @dataclass(frozen=True)

@@ -21,16 +21,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gradegate.scoring import FieldIssue, InputError, RuleDefinitionError
 from gradegate.scoring import errors as E
+from gradegate.service.errors import ServiceError
 
 log = logging.getLogger("gradegate.service")
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "urn:gradegate:problem:"
 
 
-class Problem(StarletteHTTPException):
+class Problem(ServiceError, StarletteHTTPException):
     """An HTTP error of the service's own: status, a stable slug, a sentence, field issues.
 
-    An HTTPException underneath, so FastAPI passes it through untouched even when it
+    Also an HTTPException, so FastAPI passes it through untouched even when it
     is raised while the body is read (the body-size limit).
     """
 
@@ -43,7 +44,7 @@ class Problem(StarletteHTTPException):
         errors: list[dict[str, Any]] | None = None,
         headers: dict[str, str] | None = None,
     ):
-        super().__init__(status, detail, headers)
+        StarletteHTTPException.__init__(self, status, detail, headers)
         self.status, self.slug, self.title = status, slug, title
         self.errors = errors
 

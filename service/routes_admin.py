@@ -14,7 +14,8 @@ from gradegate.scoring import errors as E
 from gradegate.service.auth import AdminDep, ReaderDep, ReloaderDep
 from gradegate.service.decision_log import SUBJECT_MAX, Decision, DecisionList
 from gradegate.service.deps import LogDep, ServiceDep
-from gradegate.service.keys import ROLE_HELP, UnknownRole
+from gradegate.service.errors import UnknownRole
+from gradegate.service.keys import ROLE_HELP
 from gradegate.service.openapi import PROBLEM_RESPONSES, answers
 from gradegate.service.problems import Problem, rules_problem
 from gradegate.service.routes_grade import json_response

@@ -1,5 +1,6 @@
-"""The service's settings: one object read from GRADEGATE_* environment variables,
-validated at start-up.
+"""gradegate's settings: one object read from GRADEGATE_* environment variables,
+validated at start-up. No other module reads the environment: the service gets
+this object from create_app, the CLI from `gradegate.cli.common.settings()`.
 
 Unsafe combinations are refused before the first request (see `check_safe`):
 the service never starts open to the world by accident.
@@ -14,15 +15,16 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from gradegate.scoring import default_roster_path, default_rules_dir
+from gradegate.service.errors import UnsafeSettings
 
-
-class UnsafeSettings(Exception):
-    """The settings would start a service that is open, broken or unusable."""
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GRADEGATE_", frozen=True)
 
+    host: str = Field(default="127.0.0.1", description="address `gradegate serve` listens on")
+    port: int = Field(default=8000, ge=1, le=65535, description="port `gradegate serve` listens on")
     database_url: str | None = Field(
         default=None,
         description="SQLAlchemy URL of the decision log and key store, e.g. postgresql+psycopg://u@host/db; "
@@ -57,11 +59,11 @@ class Settings(BaseSettings):
     def db_is_sqlite(self) -> bool:
         return self.db_url.startswith("sqlite")
 
-    def check_safe(self, host: str = "127.0.0.1", key_count: int | None = None) -> None:
+    def check_safe(self, key_count: int | None = None) -> None:
         """Refuse what must not start: no way in, or auth off on a non-loopback address."""
-        if self.auth_disabled and host not in ("127.0.0.1", "::1", "localhost"):
+        if self.auth_disabled and self.host not in LOOPBACK:
             raise UnsafeSettings(
-                f"GRADEGATE_AUTH_DISABLED=true is only allowed on a loopback address, not {host!r}: "
+                f"GRADEGATE_AUTH_DISABLED=true is only allowed on a loopback address, not {self.host!r}: "
                 "create a key with `gradegate keys create --role R` instead"
             )
         if not self.auth_disabled and key_count == 0:

@@ -47,20 +47,31 @@ class Fired:
     escalated: bool
 
 
+def flags_read(rules: GateRules, gate: Gate) -> list[str]:
+    """The flags a check of `gate` can depend on, sorted: its own condition, its items', its escalation,
+    and whether each prerequisite applies (a prerequisite that does not apply counts as passed)."""
+    return sorted(
+        {
+            *(gate.only_if or {}),
+            *(f for i in gate.items for f in i.only_if or {}),
+            *(gate.decision.escalate_when_any or []),
+        }
+        | {f for p in gate.prerequisites for f in rules.gate(p).only_if or {}}
+    )
+
+
+def deliverables_read(gate: Gate) -> list[str]:
+    """The deliverables whose status a check of `gate` reads, sorted."""
+    return sorted({i.deliverable for i in gate.items})
+
+
 class GateProgram:
     """One gate's compiled ruleset and the fact fields it reads."""
 
     def __init__(self, rules: GateRules, gate: Gate):
         self.gate = gate
-        self.flags = sorted(
-            {
-                *(gate.only_if or {}),
-                *(f for i in gate.items for f in i.only_if or {}),
-                *(gate.decision.escalate_when_any or []),
-            }
-            | {f for p in gate.prerequisites for f in rules.gate(p).only_if or {}}
-        )
-        self.deliverables = sorted({i.deliverable for i in gate.items})
+        self.flags = flags_read(rules, gate)
+        self.deliverables = deliverables_read(gate)
         applies = _holds(gate.only_if)
         conditions: dict[str, Condition] = {}
         if gate.only_if:

@@ -15,8 +15,8 @@ from gradegate.scoring import errors as E
 from gradegate.scoring.errors import FieldIssue, InputError
 from gradegate.scoring.gates.model import STATUS_RANK, STATUSES, GateRules
 from gradegate.scoring.values import EnumVocabulary, Issues, is_blank, parse_codes, parse_text, require_object
+from gradegate.scoring.vocabulary import ID_MAX_LENGTH
 
-PROJECT_ID_MAX = 64
 FIELDS = ("project_id", "gate", "level", "grading", "flags", "passed_gates", "deliverables")
 
 
@@ -59,7 +59,7 @@ class GateRequestParser:
         issues = Issues()
         take = issues.take
         issues.unknown_fields(record, FIELDS)
-        project_id = take(parse_text(record.get("project_id"), "project_id", required=True, max_length=PROJECT_ID_MAX))
+        project_id = take(parse_text(record.get("project_id"), "project_id", required=True, max_length=ID_MAX_LENGTH))
         gate_code = take(self.gates.parse(gate if gate is not None else record.get("gate")))
         flags = self.parse_flags(record.get("flags"), issues)
         passed = self.parse_passed(record.get("passed_gates"), issues)

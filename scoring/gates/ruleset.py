@@ -10,7 +10,7 @@ from typing import Any
 
 from gradegate.scoring.engine import CompiledOnce
 from gradegate.scoring.errors import FieldIssue, InputError
-from gradegate.scoring.gates.engine import GateEngine
+from gradegate.scoring.gates.engine import GateEngine, deliverables_read, flags_read
 from gradegate.scoring.gates.input import GateRequest, GateRequestParser
 from gradegate.scoring.gates.model import STATUSES, GateRules, When
 from gradegate.scoring.gates.result import Blocking, GateCheckResult, GateWarning
@@ -130,6 +130,14 @@ class GateRuleSet:
             owner_role=item.owner,
             owner_role_label=self.rules.roles[item.owner],
         )
+
+    def flags_read(self, gate: str) -> list[str]:
+        """The flags a check of `gate` can depend on: what the gate's compiled program reads."""
+        return flags_read(self.rules, self.rules.gate(gate))
+
+    def deliverables_read(self, gate: str) -> list[str]:
+        """The deliverables whose status a check of `gate` reads."""
+        return deliverables_read(self.rules.gate(gate))
 
     def next_gate(self, passed_gates: Iterable[Any], flags: Mapping[str, Any] | None = None) -> str | None:
         """The first gate in lifecycle order that has not passed and applies; None when all have.

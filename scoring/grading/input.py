@@ -15,9 +15,23 @@ from gradegate.scoring import errors as E
 from gradegate.scoring.errors import FieldIssue, InputError
 from gradegate.scoring.grading.model import GradingRules
 from gradegate.scoring.values import EnumVocabulary, Issues, is_blank, parse_number, parse_text
-from gradegate.scoring.vocabulary import GRADING_FIELDS, MAX_AMOUNT, RISK_FACTORS, STAGES
+from gradegate.scoring.vocabulary import (
+    GRADING_FIELDS,
+    ID_MAX_LENGTH,
+    MAX_AMOUNT,
+    NAME_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    RISK_FACTORS,
+    STAGES,
+)
 
-PROJECT_ID_MAX = 64
+# The text fields of a grading record and their length limits (None: any length).
+TEXT_LIMITS: dict[str, int | None] = {
+    "project_id": ID_MAX_LENGTH,
+    "project_name": None,
+    "office": NAME_MAX_LENGTH,
+    "region": NAME_MAX_LENGTH,
+}
 OVERRIDE_PARTS = ("level", "approved_by", "reason")
 
 
@@ -88,12 +102,8 @@ class ProjectParser:
         take = issues.take
 
         values: dict[str, Any] = {
-            "project_id": take(
-                parse_text(record.get("project_id"), "project_id", required=True, max_length=PROJECT_ID_MAX)
-            ),
-            "project_name": take(parse_text(record.get("project_name"), "project_name", required=False)),
-            "office": take(parse_text(record.get("office"), "office", required=False, max_length=100)),
-            "region": take(parse_text(record.get("region"), "region", required=False, max_length=100)),
+            name: take(parse_text(record.get(name), name, required=name == "project_id", max_length=limit))
+            for name, limit in TEXT_LIMITS.items()
         }
         stage = record.get("stage")
         values["stage"] = None if is_blank(stage) else take(self.vocab.stage.parse(stage))
@@ -167,7 +177,7 @@ class ProjectParser:
                     )
                 )
                 continue
-            text = parse_text(given[part], names[part], required=True, max_length=500)
+            text = parse_text(given[part], names[part], required=True, max_length=REASON_MAX_LENGTH)
             if isinstance(text, FieldIssue):
                 issues.append(text)
             else:

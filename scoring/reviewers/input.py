@@ -19,7 +19,7 @@ from gradegate.scoring.values import (
     parse_text,
     require_object,
 )
-from gradegate.scoring.vocabulary import MAX_AMOUNT
+from gradegate.scoring.vocabulary import ID_MAX_LENGTH, MAX_AMOUNT, NAME_MAX_LENGTH
 
 FIELDS = (
     "kind",
@@ -34,7 +34,6 @@ FIELDS = (
     *FLAGS,
 )
 NOT_APPLICABLE = "not_applicable"
-ID_MAX = 64
 
 
 @dataclass(frozen=True)
@@ -64,8 +63,10 @@ class ReviewRequestParser:
         take = issues.take
         issues.unknown_fields(record, FIELDS)
         kind = take(self.kind.parse(record.get("kind")))
-        doc_id = take(parse_text(record.get("id"), "id", required=True, max_length=ID_MAX))
-        contract_id = take(parse_text(record.get("contract_id"), "contract_id", required=False, max_length=ID_MAX))
+        doc_id = take(parse_text(record.get("id"), "id", required=True, max_length=ID_MAX_LENGTH))
+        contract_id = take(
+            parse_text(record.get("contract_id"), "contract_id", required=False, max_length=ID_MAX_LENGTH)
+        )
         given_type = record.get("contract_type")
         contract_type = None
         if kind == "order":
@@ -89,8 +90,8 @@ class ReviewRequestParser:
             )
         amount = take(parse_number(record.get("amount_rmb"), "amount_rmb", minimum=0, maximum=MAX_AMOUNT))
         clauses = self._clauses(record.get("clauses"), issues)
-        submitter = take(parse_text(record.get("submitter"), "submitter", required=True, max_length=ID_MAX))
-        region = take(parse_text(record.get("region"), "region", required=False, max_length=100))
+        submitter = take(parse_text(record.get("submitter"), "submitter", required=True, max_length=ID_MAX_LENGTH))
+        region = take(parse_text(record.get("region"), "region", required=False, max_length=NAME_MAX_LENGTH))
         lines = self._product_lines(record.get("product_lines"), issues)
         flags = {}
         for name in FLAGS:
@@ -133,7 +134,7 @@ class ReviewRequestParser:
             return frozenset()
         out = set()
         for i, value in enumerate(given):
-            text = parse_text(value, f"product_lines[{i}]", required=True, max_length=100)
+            text = parse_text(value, f"product_lines[{i}]", required=True, max_length=NAME_MAX_LENGTH)
             if isinstance(text, FieldIssue):
                 issues.append(text)
             elif text is not None:

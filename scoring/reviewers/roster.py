@@ -17,6 +17,7 @@ from typing import Any
 from gradegate.scoring import errors as E
 from gradegate.scoring.errors import FieldIssue, InputError
 from gradegate.scoring.values import TRIM, is_blank, parse_number, parse_text
+from gradegate.scoring.vocabulary import ID_MAX_LENGTH, NAME_MAX_LENGTH
 
 ROSTER_COLUMNS = ("expert_id", "name", "roles", "regions", "product_lines", "available", "current_load")
 ALL = "*"
@@ -145,8 +146,8 @@ def _expert(
             return None
         return result
 
-    expert_id = take(parse_text(row.get("expert_id"), "expert_id", required=True, max_length=64))
-    name = take(parse_text(row.get("name"), "name", required=True, max_length=100))
+    expert_id = take(parse_text(row.get("expert_id"), "expert_id", required=True, max_length=ID_MAX_LENGTH))
+    name = take(parse_text(row.get("name"), "name", required=True, max_length=NAME_MAX_LENGTH))
     roles = take(_codes(row.get("roles"), "roles", text, allow_all=False))
     if roles is not None and known is not None:
         for role in sorted(roles - set(known)):
