@@ -33,7 +33,8 @@ def _store() -> tuple[KeyStore, Settings]:
     try:
         return KeyStore(make_engine(settings)), settings
     except SQLAlchemyError as exc:
-        fail(f"cannot open the database {settings.safe_db_url}: {exc.__class__.__name__}: {exc.orig or exc}")
+        cause = getattr(exc, "orig", None) or exc  # a DBAPIError carries the driver's own error
+        fail(f"cannot open the database {settings.safe_db_url}: {exc.__class__.__name__}: {cause}")
 
 
 @keys_app.command("create")

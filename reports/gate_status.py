@@ -160,9 +160,9 @@ def _spread(graded: pd.DataFrame, group: np.ndarray, outcomes: list) -> GateStat
     keep = graded[~bad].reset_index(drop=True)
     projects = pd.concat([keep, per_group.iloc[group[~bad]].reset_index(drop=True)], axis=1)[PROJECT_COLUMNS]
     item_frame = pd.DataFrame(items, columns=["group", *ITEM_COLUMNS])
-    owners = pd.DataFrame({"group": group[~bad], "row": keep["row"], "project_id": keep["project_id"]})
-    owners = owners.assign(stage=keep["stage"], level=keep["level"])
-    blocking = owners.merge(item_frame, on="group").sort_values("row", kind="stable")
+    owning = pd.DataFrame({"group": group[~bad], "row": keep["row"], "project_id": keep["project_id"]})
+    owning = owning.assign(stage=keep["stage"], level=keep["level"])
+    blocking = owning.merge(item_frame, on="group").sort_values("row", kind="stable")
     return GateStatus(projects, blocking[BLOCKING_COLUMNS].reset_index(drop=True), errors, len(outcomes) - 1)
 
 

@@ -12,6 +12,7 @@ import multiprocessing
 import time
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
@@ -135,13 +136,12 @@ def _fill_workbook(report: Report) -> Workbook:
         formats = [(i, f) for i, c in enumerate(frame.columns) if (f := _number_format(c, frame[c]))]
         formats = formats if len(frame) <= FORMAT_ROWS else []
         for row in values.itertuples(index=False, name=None):
-            if formats:
-                row = list(row)
-                for i, number_format in formats:
-                    if row[i] is not None:
-                        row[i] = cell = WriteOnlyCell(sheet, value=row[i])
-                        cell.number_format = number_format
-            sheet.append(row)
+            cells: list[Any] = list(row)
+            for i, number_format in formats:
+                if cells[i] is not None:
+                    cells[i] = cell = WriteOnlyCell(sheet, value=cells[i])
+                    cell.number_format = number_format
+            sheet.append(cells)
         if overflow > 0:
             sheet.append([f"… {overflow:,} more rows do not fit an Excel sheet: see csv/{key}.csv"])
     return book

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import pandas as pd
 
@@ -55,7 +56,7 @@ def parse_extras(frame: pd.DataFrame, gates: GateRuleSet) -> PortfolioExtras:
                 f"column {col}: the gate rules know no flag {name!r} (flags: {', '.join(rules.flags)}); ignored"
             )
             continue
-        parsed = _by_spelling(frame[col], lambda v, c=col: _flag(v, c), issues)
+        parsed = _by_spelling(frame[col], partial(_flag, column=col), issues)
         flags[name] = parsed.map(lambda v: v is True)
 
     passed = pd.Series([()] * len(frame), index=frame.index, dtype=object)
@@ -70,7 +71,7 @@ def parse_extras(frame: pd.DataFrame, gates: GateRuleSet) -> PortfolioExtras:
         if code not in rules.deliverables:
             warnings.append(f"column {col}: the gate rules know no deliverable {code!r}; ignored")
             continue
-        known[code] = _by_spelling(frame[col], lambda v, s=status, c=col: s.parse(v, c), issues)
+        known[code] = _by_spelling(frame[col], partial(status.parse, field=col), issues)
     deliverables = pd.DataFrame(known, index=frame.index)
 
     errors = pd.DataFrame(

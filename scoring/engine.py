@@ -14,7 +14,14 @@ of ../shared/notes/durable_rules.md live, so it is not used at all:
 - A rule whose condition matches anything loops forever → every condition is
   guarded by the marker field `_r` that our facts always carry.
 - A ruleset name cannot be registered twice → each compilation gets a fresh
-  name, and `close()` frees it in the C engine (rule hot reload).
+  name, and `close()` frees it in the C engine (rule hot reload). The state
+  of the session a fact was asserted in (about 0.5 MB for the grading rules)
+  outlives `delete_ruleset`, and `delete_state` before it crashed the
+  process in a test: that state stays allocated, a known leak per reload
+  (tests/test_engine.py keeps it visible as an expected failure).
+- A rule with an `$or` is expanded into one rule per alternative: a fact for
+  which two alternatives hold fires the rule twice → `fire` names each rule
+  once.
 - Bad input types fail silently → `fire` refuses anything but str, int and
   finite floats below 1e15; callers validate records before they get here.
 - Its JSON parser rejects negative exponents (`1e-05`, how Python writes
@@ -94,7 +101,7 @@ class CompiledRuleset:
                         message = _c.complete_and_start_action(handle, state)
             finally:
                 _c.retract_fact(handle, payload)
-        return fired
+        return list(dict.fromkeys(fired))  # once per rule, however many `$or` alternatives held
 
     def _parseable(self, field: str, value: Any) -> Any:
         if not isinstance(value, float) or value == 0 or abs(value) >= _TINY:

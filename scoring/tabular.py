@@ -12,7 +12,7 @@ import csv
 import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -95,7 +95,7 @@ def iter_csv_chunks(path: Path, block_bytes: int = 32 << 20) -> Iterator[pd.Data
 class CsvChunkWriter:
     """Writes a CSV in chunks with Arrow's writer (UTF-8 with BOM, so Excel shows Chinese correctly)."""
 
-    def __init__(self, fh, columns: dict[str, pa.DataType]):
+    def __init__(self, fh: BinaryIO, columns: dict[str, pa.DataType]):
         self.schema = pa.schema(list(columns.items()))
         fh.write(b"\xef\xbb\xbf")
         self._writer = pacsv.CSVWriter(fh, self.schema, write_options=pacsv.WriteOptions(quoting_style="needed"))
@@ -139,7 +139,7 @@ def read_jsonl(path: Path) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple
     return records, bad
 
 
-def write_excel(frame: pd.DataFrame, target, sheet_name: str) -> None:
+def write_excel(frame: pd.DataFrame, target: Path | BinaryIO, sheet_name: str) -> None:
     with pd.ExcelWriter(target, engine="openpyxl") as writer:
         frame.to_excel(writer, index=False, sheet_name=sheet_name[:31])
 

@@ -7,6 +7,8 @@ is how the PostgreSQL tests keep each run apart.
 
 from __future__ import annotations
 
+from typing import Any
+
 import orjson
 from sqlalchemy import JSON, Column, DateTime, Engine, Index, MetaData, String, Table, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
@@ -80,7 +82,7 @@ def make_engine(settings: Settings, *, create: bool = True) -> Engine:
     return engine
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # WAL: readers never block the writer; NORMAL: a commit survives a crash of the
     # process (not of the machine), which is what a decision log on one host needs.
     cur = dbapi_conn.cursor()

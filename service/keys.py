@@ -13,6 +13,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import overload
 
 from sqlalchemy import Engine, func, insert, select, update
 
@@ -114,6 +115,10 @@ class KeyStore:
         return ApiKey(row.id, row.role, row.label, _aware(row.created_at), None)
 
 
+@overload
+def _aware(moment: datetime) -> datetime: ...
+@overload
+def _aware(moment: datetime | None) -> datetime | None: ...
 def _aware(moment: datetime | None) -> datetime | None:
     # SQLite hands datetimes back naive; they were written in UTC.
     if moment is not None and moment.tzinfo is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime, time
 from typing import Annotated, Any
 
@@ -62,6 +63,7 @@ def rulesets_view(service: Any) -> dict[str, Any]:
             "issues": [str(i) for i in state.last_error.issues],
         }
     return {
+        "worker": os.getpid(),
         "generation": state.generation,
         "rulesets": [i.to_dict() for i in state.current.identities()],
         "last_refused": refused,

@@ -74,7 +74,7 @@ class OverrideIn(BaseModel):
     reason: str = Field(min_length=1, description="特批理由")
 
 
-PROJECT_EXAMPLE = {
+PROJECT_EXAMPLE: dict[str, Any] = {
     "project_id": "P2026-001",
     "project_name": "省网双向改造",
     "office": "深圳办事处",
@@ -164,6 +164,9 @@ class RefusedReload(BaseModel):
 
 
 class RulesetsOut(BaseModel):
+    worker: int = Field(
+        description="the process id of the worker that answered (each uvicorn worker has its own rules)"
+    )
     generation: int = Field(description="how many times this worker has loaded the rules")
     rulesets: list[RulesetInfo]
     last_refused: Annotated[RefusedReload | None, Field(description="the last reload refused, if any")] = None

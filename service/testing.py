@@ -17,6 +17,7 @@ import uvicorn
 from gradegate.service.app import create_app
 from gradegate.service.db import make_engine
 from gradegate.service.keys import ROLES, KeyStore
+from gradegate.service.runtime import Service
 from gradegate.service.settings import Settings
 
 
@@ -39,7 +40,7 @@ class LiveServer:
         self._thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self._sock]}, daemon=True)
 
     @property
-    def service(self):  # type: ignore[no-untyped-def]
+    def service(self) -> Service:
         return self.app.state.service
 
     def __enter__(self) -> LiveServer:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import ARTIFACTS, CASES, RULES
+from tests.helpers import ARTIFACTS, CASES, PG_URL, RULES, in_ci
 
 # Flags that work on these machines: no sandbox as root, and no background
 # networking (the network is closed; chromium would keep retrying).
@@ -49,10 +48,30 @@ def rules_copy(tmp_path: Path) -> Path:
 def chromium_path() -> str:
     path = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(path).exists():
-        if os.environ.get("CI"):
+        if in_ci():
             pytest.fail("chromium is not installed; `make test` installs Debian's chromium")
         pytest.skip("chromium is not installed (apt-get install chromium)")
     return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """The PostgreSQL server of the tests (GRADEGATE_TEST_PG_URL). Unreachable: a failure in CI
+    (`.ci/run` starts the server), a stated skip elsewhere. Give each test its own schema."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # any failure to reach it is stated: the failure or the skip says why
+        reason = f"PostgreSQL not reachable at {PG_URL}: {exc.__class__.__name__}: {exc}"
+        if in_ci():
+            pytest.fail(reason)
+        pytest.skip(reason)
+    finally:
+        engine.dispose()
+    return PG_URL
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,14 @@ ARTIFACTS = ROOT / "test-artifacts"
 DOCS = ROOT / "docs"
 
 
+PG_URL = os.environ.get("GRADEGATE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def in_ci() -> bool:
+    """CI sets CI=true: there a missing service is a failure, not a reason to skip."""
+    return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+
 def docs_text() -> str:
     """The README and every guide in docs/, as one text: what a reader can find."""
     paths = [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import uuid
 from pathlib import Path
@@ -16,8 +15,6 @@ from gradegate.service.settings import Settings
 from gradegate.service.testing import LiveServer, auth
 from tests.helpers import CASES
 from tests.test_auth_matrix import PROJECT
-
-PG_URL = os.environ.get("GRADEGATE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 def _read(live: LiveServer, decision_id: str) -> dict:
@@ -107,25 +104,11 @@ def test_no_success_without_a_trace(tmp_path: Path) -> None:
         assert conn.execute("SELECT id FROM gradegate_decisions").fetchall() == [(ok.json()["decision_id"],)]
 
 
-def _postgres_reachable() -> str | None:
-    try:
-        engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        engine.dispose()
-        return None
-    except Exception as exc:  # any failure to reach it is a reason to skip, stated
-        return f"PostgreSQL not reachable at {PG_URL}: {exc.__class__.__name__}"
-
-
 @pytest.mark.postgres
-def test_postgres_log_written_and_read_back(tmp_path: Path) -> None:
-    reason = _postgres_reachable()
-    if reason:
-        pytest.skip(reason)
+def test_postgres_log_written_and_read_back(tmp_path: Path, postgres_url: str) -> None:
     schema = f"gg_test_{uuid.uuid4().hex[:12]}"
-    settings = Settings(database_url=PG_URL, db_schema=schema, reload_poll_s=0, db_path=tmp_path / "unused.db")
-    engine = create_engine(PG_URL)
+    settings = Settings(database_url=postgres_url, db_schema=schema, reload_poll_s=0, db_path=tmp_path / "unused.db")
+    engine = create_engine(postgres_url)
     try:
         with LiveServer(settings) as live:
             ids = exercise_log(live)

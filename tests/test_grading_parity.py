@@ -96,19 +96,66 @@ def test_durable_rules_and_vectorized_agree_on_random_projects(records: list[dic
     _assert_parity(RULES, records)
 
 
+def banded(draw: st.DrawFn, minimum: float, top: int, integer: bool) -> tuple[list[dict], list[float]]:
+    """Random contiguous bands from `minimum` up, in every form a rule file may use: a limit is
+    either a plain step (`below: x` then `from: x`) or a single value carved out (`below: x`,
+    `equals: x`, `above: x`), the first band included. Returns the bands and their limits."""
+    step = 1 if integer else 0.5
+    cuts = sorted(draw(st.sets(st.integers(int(minimum) + 1, top).map(lambda x: x * step if not integer else x),
+                               min_size=0, max_size=5)))  # fmt: skip
+    limits = [float(minimum), *map(float, cuts)]
+    bands: list[dict] = []
+    points = st.integers(0, 30)
+    for j, limit in enumerate(limits):
+        upper = {"below": limits[j + 1]} if j + 1 < len(limits) else {}
+        if draw(st.booleans()):  # a single value carved out at this limit
+            bands.append({"equals": limit, "points": draw(points)})
+            if integer and j + 1 < len(limits) and limits[j + 1] == limit + 1:
+                continue  # no integer lies strictly between: the next limit starts the next band
+            bands.append({"above": limit, **upper, "points": draw(points)})
+        else:
+            bands.append({"from": limit, **upper, "points": draw(points)})
+    return bands, limits
+
+
+COUNT = st.integers(0, len(RISK_FACTORS))
+CONDITIONS = st.one_of(
+    COUNT.map(lambda n: {"at_least": n}),
+    COUNT.map(lambda n: {"at_most": n}),
+    COUNT.map(lambda n: {"exactly": n}),
+    st.tuples(COUNT, COUNT).map(lambda t: {"at_least": min(t), "at_most": max(t)}),
+)
+
+
+def risk_levels(draw: st.DrawFn) -> list[dict]:
+    """One to four risk levels with random points and random `when` counts; the last is 'otherwise'."""
+    levels = []
+    for j in range(draw(st.integers(0, 3))):
+        values = draw(st.lists(st.sampled_from(RISK_VALUES), min_size=1, max_size=3, unique=True))
+        when = {v: draw(CONDITIONS) for v in values}
+        levels.append({"code": f"level_{j}", "label": f"级别{j}", "points": draw(st.integers(0, 20)), "when": when})
+    levels.append({"code": "otherwise", "label": "其他", "points": draw(st.integers(0, 20))})
+    return levels
+
+
 @st.composite
 def rule_files(draw: st.DrawFn) -> dict:
-    """The default rule file with random amount bands, points and threshold."""
+    """The default rule file with every criterion drawn at random: the bands (their limits, forms and
+    points) of every numeric criterion, the points of every enum value, the risk levels (their `when`
+    counts and points), and the threshold. `_edges` holds each band limit per field, for edge records."""
     data = yaml.safe_load((Path(RULES.identity.path)).read_text(encoding="utf-8"))
-    cuts = sorted(draw(st.sets(st.integers(1, 80_000_000).map(float), min_size=1, max_size=6)))
-    limits = [0.0, *cuts]
-    bands = [
-        {"from": lo, "below": hi, "points": draw(st.integers(0, 30))} for lo, hi in zip(limits, cuts, strict=False)
-    ]
-    bands.append({"from": limits[-1], "points": draw(st.integers(0, 30))})
-    data["criteria"][0]["bands"] = bands
-    for value in data["criteria"][1]["values"].values():
-        value["points"] = draw(st.integers(0, 20))
+    edges: dict[str, list[float]] = {}
+    for criterion in data["criteria"]:
+        field = GRADING_FIELDS[criterion["field"]]
+        if field.kind in ("number", "integer"):
+            integer = field.kind == "integer"
+            top = 40 if integer else 160_000_000
+            criterion["bands"], edges[field.name] = banded(draw, field.minimum or 0, top, integer)
+        elif field.kind == "enum":
+            for value in criterion["values"].values():
+                value["points"] = draw(st.integers(0, 20))
+        elif field.kind == "risk":
+            criterion["levels"] = risk_levels(draw)
     data["version"] = "random"
     data["threshold"] = 0
     max_score = sum(
@@ -117,24 +164,31 @@ def rule_files(draw: st.DrawFn) -> dict:
         for c in data["criteria"]
     )  # fmt: skip
     data["threshold"] = draw(st.integers(0, max_score))
-    data["_cuts"] = limits
+    data["_edges"] = edges
     return data
 
 
 @settings(
-    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 )
 @given(rule_files(), st.data())
 def test_paths_agree_under_random_rule_files(
     tmp_path_factory: pytest.TempPathFactory, data: dict, more: st.DataObject
 ) -> None:
-    cuts = data.pop("_cuts")
+    edges = data.pop("_edges")
     path = tmp_path_factory.mktemp("rules") / "grading.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     ruleset = GradingRuleSet.load(path)
     try:
         records = more.draw(st.lists(projects(), min_size=1, max_size=5))
-        edge_records = [{**records[0], "amount_rmb": repr(x)} for x in cuts]
+        # Every band limit of every numeric criterion, exactly and one step either side.
+        edge_records = [
+            {**records[0], field: repr(int(x + d) if GRADING_FIELDS[field].kind == "integer" else x + d)}
+            for field, limits in edges.items()
+            for x in limits
+            for d in ((-1, 0, 1) if GRADING_FIELDS[field].kind == "integer" else (-0.01, 0.0, 0.01))
+            if x + d >= (GRADING_FIELDS[field].minimum or 0)
+        ]
         _assert_parity(ruleset, records + edge_records)
     finally:
         ruleset.close()

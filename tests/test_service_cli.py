@@ -106,19 +106,35 @@ def serving(args: list[str], env: dict[str, str], log: Path) -> Iterator[str]:
             proc.wait()
 
 
+def _versions_by_worker(url: str, headers: dict[str, str], want: int = 2) -> dict[int, str]:
+    """Each worker's grading rule-set version, asked on new connections until `want` workers answered."""
+    seen: dict[int, str] = {}
+    deadline = time.monotonic() + 30
+    while len(seen) < want and time.monotonic() < deadline:
+        view = httpx.get(url + "/v1/rulesets", headers=headers).json()
+        seen[view["worker"]] = next(r["version"] for r in view["rulesets"] if r["kind"] == "grading")
+    return seen
+
+
 @pytest.mark.slow
 def test_serve_with_two_workers_grades_and_every_worker_picks_up_rule_changes(tmp_path: Path, rules_copy: Path) -> None:
     env = env_for(tmp_path, GRADEGATE_RELOAD_POLL_S="0.2")
     key = run_cli("keys", "create", "--role", "system", env=env).stdout.strip()
+    viewer = {"Authorization": f"Bearer {run_cli('keys', 'create', '--role', 'viewer', env=env).stdout.strip()}"}
     headers = {"Authorization": f"Bearer {key}"}
     with serving(["--workers", "2", "--rules", str(rules_copy)], env, tmp_path / "serve.log") as url:
         first = httpx.post(url + "/v1/grade", json=PROJECT, headers=headers)
         assert first.status_code == 200 and first.json()["ruleset"]["version"] == "2026.11-1"
+        # A new connection each time: the kernel spreads them over both worker processes.
+        before = _versions_by_worker(url, viewer)
+        assert len(before) == 2, f"only worker(s) {sorted(before)} answered"
+        assert set(before.values()) == {"2026.11-1"}
         path = rules_copy / "grading.yaml"
         text = path.read_text(encoding="utf-8").replace('version: "2026.11-1"', 'version: "2026.11-2"')
         path.write_text(text, encoding="utf-8")
         time.sleep(1)  # five polls of every worker
+        after = _versions_by_worker(url, viewer)
+        assert after == dict.fromkeys(before, "2026.11-2"), "every worker, the same processes, serves the new rules"
         answers = [httpx.post(url + "/v1/grade", json=PROJECT, headers=headers).json() for _ in range(40)]
-        # A new connection each time: the kernel spreads them over both workers.
         assert {a["ruleset"]["version"] for a in answers} == {"2026.11-2"}
         assert {a["ruleset"]["hash"] for a in answers} == {content_hash(text.encode("utf-8"))}

@@ -162,13 +162,14 @@ class GateRequestParser:
         level_of: LevelOf,
         issues: list[FieldIssue],
     ) -> str | None:
-        level = None
+        level: str | None = None
         given = record.get("level")
         if not is_blank(given):
-            level = self.level.parse(given)
-            if isinstance(level, FieldIssue):
-                issues.append(level)
+            parsed = self.level.parse(given)
+            if isinstance(parsed, FieldIssue):
+                issues.append(parsed)
                 return None
+            level = parsed
         grading = record.get("grading")
         if grading is not None:
             if not isinstance(grading, Mapping):

@@ -172,7 +172,10 @@ class GateRules(RuleFileHeader):
 
     def _decision_problems(self, d: Decision, loc: Loc) -> list[Problem]:
         out = []
-        named = [("authority", d.authority), ("escalate_to", d.escalate_to)]
+        named: list[tuple[str | tuple[str, str], str | None]] = [
+            ("authority", d.authority),
+            ("escalate_to", d.escalate_to),
+        ]
         named += [(("by_level", level), a) for level, a in (d.by_level or {}).items()]
         for key, authority in named:
             if authority is not None and authority not in self.authorities:

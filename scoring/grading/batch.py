@@ -16,16 +16,14 @@ import pyarrow as pa
 
 from gradegate.scoring import errors as E
 from gradegate.scoring.errors import TableError
-from gradegate.scoring.files import EXCEL_MAX_ROWS
+from gradegate.scoring.files import EXCEL_MAX_ROWS, atomic_path, table_format
 from gradegate.scoring.grading.frame import ERROR_COLUMNS, BatchGrades, grade_frame, grade_records
 from gradegate.scoring.grading.ruleset import GradingRuleSet
 from gradegate.scoring.tabular import (
     CsvChunkWriter,
-    atomic_path,
     iter_csv_chunks,
     read_jsonl,
     read_table,
-    table_format,
     write_excel,
     write_table,
 )

@@ -94,7 +94,8 @@ def _criterion_index(c: Criterion, cols: Mapping[str, Any], n: int) -> np.ndarra
         cat = cols[c.field]
         order = {code: i for i, code in enumerate(c.values)}
         remap = np.array([order.get(code, -1) for code in cat.categories] + [-1], dtype=np.int64)
-        return remap[np.asarray(cat.codes)]
+        picked: np.ndarray = remap[np.asarray(cat.codes)]
+        return picked
     assert c.levels is not None
     counts = {
         v: np.sum([np.asarray(cols[f"risk_{f}"] == v) for f in RISK_FACTORS], axis=0, dtype=np.int64)
@@ -161,7 +162,7 @@ def assemble(
     parsed: ParsedFrame, n: int, ruleset: GradingRuleSet, first_row: int = 1, seen: dict[str, int] | None = None
 ) -> BatchGrades:
     ids = np.asarray(parsed.columns["project_id"], dtype=object)  # NaN where rejected
-    ids = np.where(pd.isna(ids), None, ids)
+    ids = np.where(pd.isna(ids), np.array(None, dtype=object), ids)
     _flag_duplicates(parsed, ids, first_row, {} if seen is None else seen)
     bad = np.zeros(n, dtype=bool)
     if parsed.issues:

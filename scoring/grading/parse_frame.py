@@ -8,6 +8,7 @@ so messages cannot drift). tests/test_grading_parity.py holds them together.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +28,7 @@ class ParsedFrame:
     columns: dict[str, Any] = field(default_factory=dict)
     issues: list[tuple[int, FieldIssue]] = field(default_factory=list)
 
-    def reject(self, positions: np.ndarray, raw: pd.Series, check) -> None:
+    def reject(self, positions: np.ndarray, raw: pd.Series, check: Callable[[Any], object]) -> None:
         for pos in positions:
             issue = check(raw.iat[pos])
             if isinstance(issue, FieldIssue):
@@ -52,7 +53,8 @@ def _mask(values: pd.Series) -> np.ndarray:
 def _blank(col: pd.Series) -> np.ndarray:
     if _is_text(col):
         stripped = col.str.strip(TRIM)
-        return col.isna().to_numpy() | _mask(stripped == "")
+        blank: np.ndarray = col.isna().to_numpy() | _mask(stripped == "")
+        return blank
     return np.array([is_blank(v) for v in col], dtype=bool)
 
 
@@ -117,11 +119,11 @@ def parse_enum_column(
     cat_codes = lookup[codes]  # codes == -1 (NA) picks the last slot
     if not optional:
         for pos in np.flatnonzero(codes == -1):
-            out.issues.append((int(pos), vocab.parse(col.iat[pos], name)))  # type: ignore[arg-type]
+            out.issues.append((int(pos), vocab.parse(col.iat[int(pos)], name)))  # type: ignore[arg-type]
     if unique_issue:
         for pos in np.flatnonzero(np.isin(codes, list(unique_issue))):
             out.issues.append((int(pos), unique_issue[int(codes[pos])]))
-    out.columns[name] = pd.Categorical.from_codes(cat_codes, categories=categories)
+    out.columns[name] = pd.Categorical.from_codes(cat_codes, categories=pd.Index(categories))
 
 
 def parse_overrides(out: ParsedFrame, frame: pd.DataFrame, parser: ProjectParser) -> None:

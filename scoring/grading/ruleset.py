@@ -107,7 +107,7 @@ class GradingRuleSet:
             level_label=labels[final],
             computed_level=computed,
             computed_level_label=labels[computed],
-            risk_level=risk.code if risk else "",
+            risk_level=(risk.code or "") if risk else "",
             risk_level_label=risk.label if risk else "",
             override=(
                 OverrideOut.model_construct(
