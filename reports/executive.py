@@ -42,14 +42,14 @@ def executive_summary(report: Report) -> Summary:
     levels = report.table("level_summary")
     lines = [
         LevelLine(
-            r.level,
-            r.level_label,
-            int(r.projects),
-            amount_cn(float(r.amount_rmb)),
-            pct(r.project_share),
-            pct(r.amount_share),
+            str(r["level"]),
+            str(r["level_label"]),
+            int(r["projects"]),
+            amount_cn(float(r["amount_rmb"])),
+            pct(float(r["project_share"])),
+            pct(float(r["amount_share"])),
         )
-        for r in levels.itertuples()
+        for r in levels.to_dict("records")
     ]
     total = amount_cn(float(report.table("grading")["amount_rmb"].sum()))
     return Summary(total, lines, _attention(report))

@@ -85,8 +85,10 @@ def body_doc(model: type[BaseModel], examples: dict[str, Any]) -> dict[str, Any]
     """`openapi_extra` for a route that reads its JSON body itself: the body is `model`, with examples."""
     if model not in DOCUMENTED_MODELS:
         DOCUMENTED_MODELS.append(model)
-    content = {"schema": {"$ref": REF.format(model=model.__name__)}}
-    content["examples"] = {name: {"value": value} for name, value in examples.items()}  # type: ignore[assignment]
+    content: dict[str, Any] = {
+        "schema": {"$ref": REF.format(model=model.__name__)},
+        "examples": {name: {"value": value} for name, value in examples.items()},
+    }
     return {"requestBody": {"required": True, "content": {"application/json": content}}}
 
 

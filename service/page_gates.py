@@ -71,7 +71,8 @@ def request_of(values: dict[str, Any], gate: str) -> dict[str, Any]:
 def _page(request: Request, gate: str | None, **context: Any) -> HTMLResponse:
     with request.app.state.service.rules.use() as rulesets:
         rules = rulesets.gates.rules
-        chosen = gate if gate in {g.code for g in rules.gates} else rules.gates[0].code
+        known = {g.code for g in rules.gates}
+        chosen = gate if gate is not None and gate in known else rules.gates[0].code
         fields = gate_fields(rules, chosen, rulesets.grading.rules.level_labels)
         return render(
             TEMPLATE, active="/gates", rules=rules, gate=rules.gate(chosen), fields=fields, statuses=STATUSES, **context

@@ -12,7 +12,7 @@ labels are the shipped rule files'.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -37,12 +37,20 @@ def _risk_labels() -> dict[str, str]:
     return dict(criterion.factor_values)
 
 
-StrategicStatus = code_enum("StrategicStatus", _labels("strategic_status"))
-NetworkPosition = code_enum("NetworkPosition", _labels("network_position"))
-TechMaturity = code_enum("TechMaturity", _labels("tech_maturity"))
-Expedite = code_enum("Expedite", _labels("expedite"))
-RiskValue = code_enum("RiskValue", _risk_labels())
-Level = code_enum("Level", dict(shipped_rules().grading.rules.level_labels))
+if TYPE_CHECKING:  # built from the shipped rule files at import: to a type checker, strings
+    StrategicStatus: TypeAlias = str
+    NetworkPosition: TypeAlias = str
+    TechMaturity: TypeAlias = str
+    Expedite: TypeAlias = str
+    RiskValue: TypeAlias = str
+    Level: TypeAlias = str
+else:
+    StrategicStatus = code_enum("StrategicStatus", _labels("strategic_status"))
+    NetworkPosition = code_enum("NetworkPosition", _labels("network_position"))
+    TechMaturity = code_enum("TechMaturity", _labels("tech_maturity"))
+    Expedite = code_enum("Expedite", _labels("expedite"))
+    RiskValue = code_enum("RiskValue", _risk_labels())
+    Level = code_enum("Level", dict(shipped_rules().grading.rules.level_labels))
 # Amounts and counts as a number, or as a string the way people write them ("12,000,000").
 Amount = float | str
 Count = int | str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -40,7 +41,7 @@ class KeyRevoked(BaseModel):
 
 
 # The report's two answers: the page, or the workbook.
-REPORT_RESPONSES = {
+REPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "the report: HTML (`format=html`) or an Excel workbook (`format=xlsx`)",
         "content": {

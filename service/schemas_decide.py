@@ -7,6 +7,8 @@ field and name each one at fault; these models are what a generated client sends
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, TypeAlias
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from gradegate.scoring import STATUSES, GateCheckResult, ReviewerSelection
@@ -16,14 +18,22 @@ from gradegate.service.schemas import Amount, Level, ProjectIn, code_enum
 _gates = shipped_rules().gates.rules
 _reviewers = shipped_rules().reviewers.rules
 
-GateCode = code_enum("GateCode", {g.code: g.label for g in _gates.gates})
-Status = code_enum("DeliverableStatus", STATUSES)
-Kind = code_enum("ReviewKind", {k: v.label for k, v in _reviewers.kinds.items()})
-ContractType = code_enum("ContractType", {k: v.label for k, v in _reviewers.contract_types.items()})
-Clause = code_enum("Clause", {k: v.label for k, v in _reviewers.clauses.items()})
-Role = code_enum("SignatoryRole", dict(_reviewers.roles))
+if TYPE_CHECKING:  # built from the shipped rule files at import: to a type checker, strings
+    GateCode: TypeAlias = str
+    Status: TypeAlias = str
+    Kind: TypeAlias = str
+    ContractType: TypeAlias = str
+    Clause: TypeAlias = str
+    Role: TypeAlias = str
+else:
+    GateCode = code_enum("GateCode", {g.code: g.label for g in _gates.gates})
+    Status = code_enum("DeliverableStatus", STATUSES)
+    Kind = code_enum("ReviewKind", {k: v.label for k, v in _reviewers.kinds.items()})
+    ContractType = code_enum("ContractType", {k: v.label for k, v in _reviewers.contract_types.items()})
+    Clause = code_enum("Clause", {k: v.label for k, v in _reviewers.clauses.items()})
+    Role = code_enum("SignatoryRole", dict(_reviewers.roles))
 
-GATE_EXAMPLE = {
+GATE_EXAMPLE: dict[str, Any] = {
     "project_id": "P2026-001",
     "gate": "SDP1",
     "level": "company",
@@ -31,7 +41,7 @@ GATE_EXAMPLE = {
     "passed_gates": [],
     "deliverables": {"planning_report": "approved", "initiation_form": "已批准", "grading_form": "submitted"},
 }
-REVIEW_EXAMPLE = {
+REVIEW_EXAMPLE: dict[str, Any] = {
     "kind": "contract",
     "id": "C2026-001",
     "contract_type": "direct_sale",

@@ -34,6 +34,7 @@ def test_openapi_documents_every_route_with_examples_and_chinese_labels(server: 
         "/healthz",
     ):
         assert path in paths, path
+
     def component(schema: dict) -> dict:  # request bodies are components, referred to by `$ref`
         return spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
 
