@@ -10,7 +10,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck bench setup browser clean
+.PHONY: demo test lint typecheck bench setup browser wrk clean
 
 $(STAMP): pyproject.toml
 	@[ -n "$(PYTHON)" ] || { echo "gradegate needs Python 3.11 or 3.12" >&2; exit 1; }
@@ -54,8 +54,18 @@ typecheck: setup
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
-bench: setup
-	for b in grading decisions report http; do $(BIN)/python bench/bench_$$b.py || exit 1; done
+# The load generator of bench_peer.py, from Debian like the browser.
+wrk:
+	@if ! command -v wrk >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "missing: sudo apt-get install wrk" >&2; fi; \
+	fi
+
+# The bench extra: the peer (zen-engine) and the profiler, never needed to run gradegate.
+bench: setup wrk
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	for b in grading decisions report http peer; do $(BIN)/python bench/bench_$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) out build *.egg-info

@@ -88,13 +88,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_service(tmp: Path, port: int, access_log: bool) -> tuple[subprocess.Popen, str]:
-    from gradegate.service.db import make_engine
-    from gradegate.service.keys import KeyStore
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def bench_settings(tmp: Path, database: str):  # type: ignore[no-untyped-def]
+    """The service's settings for one run: a SQLite file in `tmp`, or a fresh PostgreSQL schema."""
     from gradegate.service.settings import Settings
 
-    env = {**os.environ, "GRADEGATE_DB_PATH": str(tmp / "bench.db")}
-    engine = make_engine(Settings(db_path=tmp / "bench.db"))
+    if database == "sqlite":
+        return Settings(db_path=tmp / "bench.db")
+    return Settings(database_url=PG_URL, db_schema=f"bench_http_{os.getpid()}")
+
+
+def settings_env(settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    if settings.database_url is None:
+        return {"GRADEGATE_DB_PATH": str(settings.db_path)}
+    return {"GRADEGATE_DATABASE_URL": settings.database_url, "GRADEGATE_DB_SCHEMA": settings.db_schema}
+
+
+def start_service(tmp: Path, port: int, access_log: bool, settings) -> tuple[subprocess.Popen, str]:  # type: ignore[no-untyped-def]
+    from gradegate.service.db import make_engine
+    from gradegate.service.keys import KeyStore
+
+    env = {**os.environ, **settings_env(settings)}
+    engine = make_engine(settings)
     key = KeyStore(engine).create("system", "bench")[1]
     engine.dispose()
     exe = Path(sys.executable).parent / "gradegate"
@@ -115,11 +132,28 @@ def start_service(tmp: Path, port: int, access_log: bool) -> tuple[subprocess.Po
     return proc, key
 
 
-def decisions_logged(tmp: Path) -> int:
-    import sqlite3
+def decisions_logged(settings) -> int:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
 
-    with sqlite3.connect(tmp / "bench.db") as conn:
-        return conn.execute("SELECT count(*) FROM gradegate_decisions").fetchone()[0]
+    from gradegate.service.db import decisions, make_engine
+
+    engine = make_engine(settings, create=False)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(decisions)).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def drop_schema(settings) -> None:  # type: ignore[no-untyped-def]
+    if settings.db_schema is None:
+        return
+    from sqlalchemy import create_engine
+
+    engine = create_engine(settings.database_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{settings.db_schema}" CASCADE')
+    engine.dispose()
 
 
 def main() -> None:
@@ -128,33 +162,39 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--access-log", action="store_true", help="keep uvicorn's access log on")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--database", choices=("sqlite", "postgres"), default="sqlite", help=f"decision log: SQLite file or {PG_URL}"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="gradegate-bench-") as name:
         tmp = Path(name)
         port = free_port()
-        proc, key = start_service(tmp, port, args.access_log)
+        settings = bench_settings(tmp, args.database)
+        proc, key = start_service(tmp, port, args.access_log, settings)
         try:
             health = request_bytes("GET", "/healthz", port, None)
             grade = request_bytes("POST", "/v1/grade", port, key, json.dumps(PROJECT).encode())
             for request in (health, grade):  # warm-up: connections, rule engine, SQLite pages
                 asyncio.run(load(port, request, 1.0, args.connections))
-            logged_before = decisions_logged(tmp)
+            logged_before = decisions_logged(settings)
             results = {
                 "healthz": asyncio.run(load(port, health, args.seconds, args.connections)),
                 "grade": asyncio.run(load(port, grade, args.seconds, args.connections)),
             }
-            logged = decisions_logged(tmp) - logged_before
+            logged = decisions_logged(settings) - logged_before
         finally:
             proc.terminate()
             proc.wait(timeout=20)
+            drop_schema(settings)
 
     ratio = results["grade"]["rps"] / results["healthz"]["rps"]
     ok = results["grade"]["statuses"] == {200: results["grade"]["requests"]}
     if args.json:
         print(json.dumps({**results, "ratio": ratio, "decisions_logged": logged}, indent=2))
         return
-    print(f"gradegate HTTP, 1 uvicorn worker, {args.connections} connections, {args.seconds:g} s per route, loopback")
+    print(f"gradegate HTTP, {args.database} decision log, 1 uvicorn worker, {args.connections} connections, "
+          f"{args.seconds:g} s per route, loopback")  # fmt: skip
     print(f"{'route':<16}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}  statuses")
     for route, r in (("GET /healthz", results["healthz"]), ("POST /v1/grade", results["grade"])):
         print(f"{route:<16}{r['rps']:>10.0f}{r['p50_ms']:>10.2f}{r['p99_ms']:>10.2f}  {r['statuses']}")

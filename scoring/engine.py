@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import math
 import os
 import re
 import threading
@@ -83,9 +82,7 @@ class CompiledRuleset:
 
     def fire(self, fact: Mapping[str, Any]) -> list[str]:
         """Names of the rules whose condition holds for `fact`, in the order the engine reports them."""
-        for key, value in fact.items():
-            _check_value(key, value)
-        payload = orjson.dumps({**{k: self._parseable(k, v) for k, v in fact.items()}, _MARK: 1, "sid": "0"}).decode()
+        payload = orjson.dumps({**self._checked(fact), _MARK: 1, "sid": "0"}).decode()
         fired: list[str] = []
         with self._lock:
             if self._handle is None:
@@ -103,9 +100,30 @@ class CompiledRuleset:
                 _c.retract_fact(handle, payload)
         return list(dict.fromkeys(fired))  # once per rule, however many `$or` alternatives held
 
-    def _parseable(self, field: str, value: Any) -> Any:
-        if not isinstance(value, float) or value == 0 or abs(value) >= _TINY:
-            return value
+    def _checked(self, fact: Mapping[str, Any]) -> dict[str, Any]:
+        """The fact as the C engine can take it, or an EngineError naming the field it cannot.
+
+        Exact type checks on purpose (bool is an int; str subclasses may serialize oddly);
+        one pass per fact, as this runs on every single-record decision.
+        """
+        out: dict[str, Any] = {}
+        for key, value in fact.items():
+            kind = type(value)
+            if kind is float:
+                if not -_MAX_NUMBER < value < _MAX_NUMBER:  # NaN fails this too
+                    raise EngineError(f"fact field {key!r}: {value!r} is out of the engine's range")
+                if value != 0 and -_TINY < value < _TINY:
+                    value = self._parseable(key, value)
+            elif kind is int:
+                if not -_MAX_NUMBER < value < _MAX_NUMBER:
+                    raise EngineError(f"fact field {key!r}: {value!r} is out of the engine's range")
+            elif kind is not str:
+                raise EngineError(f"fact field {key!r}: {kind.__name__} is not allowed in a fact")
+            out[key] = value
+        return out
+
+    def _parseable(self, field: str, value: float) -> float:
+        """A number below 1e-4 replaced by one that compares the same with every constant of `field`."""
         consts = sorted(set(self._constants.get(field, [])) | {0.0})
         below = [c for c in consts if c < value]
         above = [c for c in consts if c > value]
@@ -179,12 +197,3 @@ def _collect_constants(condition: Any, out: dict[str, list[float]]) -> None:
     elif isinstance(condition, list):
         for item in condition:
             _collect_constants(item, out)
-
-
-def _check_value(key: str, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise EngineError(f"fact field {key!r}: {type(value).__name__} is not allowed in a fact")
-    if isinstance(value, float) and not (math.isfinite(value) and abs(value) < _MAX_NUMBER):
-        raise EngineError(f"fact field {key!r}: {value!r} is out of the engine's range")
-    if isinstance(value, int) and abs(value) >= _MAX_NUMBER:
-        raise EngineError(f"fact field {key!r}: {value!r} is out of the engine's range")

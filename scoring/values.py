@@ -56,6 +56,11 @@ def norm_key(text: str) -> str:
 def is_blank(value: Any) -> bool:
     if value is None:
         return True
+    kind = type(value)  # the exact types first: every field of every record comes through here
+    if kind is str:
+        return not value.strip(TRIM)
+    if kind is int:
+        return False
     if isinstance(value, float) and math.isnan(value):
         return True
     return isinstance(value, str) and value.strip(TRIM) == ""
@@ -71,6 +76,11 @@ def parse_number(
     value: Any, field: str, *, minimum: float, maximum: float, integer: bool = False
 ) -> float | FieldIssue:
     """A number from JSON or a cell; a FieldIssue (returned, not raised) when it is not acceptable."""
+    kind = type(value)
+    if kind is int or kind is float:  # JSON's numbers: the common case, checked without the general path
+        number = float(value)
+        if minimum <= number <= maximum and (not integer or number.is_integer()):
+            return number
     accepted = number_accepted(minimum, integer)
     if is_blank(value):
         return FieldIssue(field, value, E.MISSING, f"{field} is required: give {accepted}", accepted)
@@ -99,6 +109,8 @@ def parse_number(
 def check_number(
     number: float, given: Any, field: str, *, minimum: float, maximum: float, integer: bool
 ) -> float | FieldIssue:
+    if minimum <= number <= maximum and (not integer or number.is_integer()):
+        return number
     accepted = number_accepted(minimum, integer)
     if math.isnan(number):
         return FieldIssue(field, given, E.MISSING, f"{field} is required: give {accepted}", accepted)
@@ -135,12 +147,19 @@ class EnumVocabulary:
         for code, label in labels.items():
             self._lookup[norm_key(code)] = code
             self._lookup[norm_key(label)] = code
+        # Spellings that need no normalizing (codes and labels as written), looked up first.
+        self._exact = {**{code: code for code in labels}, **{label: code for code, label in labels.items()}}
+        self._exact.update(self._lookup)
 
     @property
     def accepted(self) -> str:
         return ", ".join(f"{code} ({label})" for code, label in self.labels.items())
 
     def parse(self, value: Any, field: str | None = None) -> str | FieldIssue:
+        if type(value) is str:
+            code = self._exact.get(value)
+            if code is not None:
+                return code
         field = field or self.field
         if is_blank(value):
             return FieldIssue(field, value, E.MISSING, f"{field} is required: one of {self.accepted}", self.accepted)
@@ -177,6 +196,10 @@ def parse_codes(vocab: EnumVocabulary, values: Iterable[Any], field: str, issues
 
 
 def parse_text(value: Any, field: str, *, required: bool, max_length: int | None = None) -> str | FieldIssue | None:
+    if type(value) is str:
+        text = value.strip(TRIM)
+        if text and (max_length is None or len(text) <= max_length):
+            return text
     if is_blank(value):
         if required:
             return FieldIssue(field, value, E.MISSING, f"{field} is required", "non-empty text")

@@ -1,6 +1,6 @@
 """The FastAPI application: `create_app(settings)` builds it, the lifespan starts it.
 
-    uvicorn --factory service.app:create_app     # what `gradegate serve` runs
+    uvicorn --factory gradegate.service.app:create_app   # `gradegate serve` wraps it (cli/serve_cmd.py)
 
 Each worker builds its own Service in the lifespan (database engine, rule sets,
 durable_rules host) and polls the rule folder for changes.
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -69,15 +68,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service = Service.start(settings)
         app.state.service = service
-        # Everything built so far (modules, rule sets, schemas) lives as long as the
-        # process: out of the collector's sight, full collections stop pausing requests
-        # for tens of milliseconds (they showed up as the p99).
-        gc.collect()
-        gc.freeze()
-        # A request allocates a few thousand short-lived objects; with the default gen-0
-        # threshold (700) the collector ran several times per request. 50,000 keeps it to
-        # a pass every few dozen requests: +15–20 % grading throughput in bench_http.py.
-        gc.set_threshold(50_000, 20, 20)
         poller = asyncio.create_task(_poll_rules(service)) if settings.reload_poll_s > 0 else None
         try:
             yield

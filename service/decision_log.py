@@ -4,24 +4,34 @@
 database refuses, it raises a 503 problem, so a client never receives a
 decision that left no trace.
 
-Group commit: the decisions of the requests the event loop is handling at the
-same moment are written together in one transaction. Each request still waits
-for its own commit, but under load one commit (one fsync, one round trip to
-PostgreSQL) serves many requests.
+Written off the event loop: one writer thread per process holds the database
+connection; the event loop only queues rows and awaits their commit, so a slow
+or distant database (PostgreSQL) never stalls requests that are being handled.
+Group commit: the rows queued while a write is in flight go together in the
+next transaction. Each request still waits for its own commit, but under load
+one commit (one fsync, one round trip to PostgreSQL) serves many requests.
+
+Each decision is also filed under the subjects its input names (a project, an
+order or contract; every item of a batch) in the same transaction: what
+`history` reads.
+
+Rows are inserted as the driver takes them (JSON already serialized, once, by
+orjson; no per-row SQLAlchemy type processing), and reading one back goes
+through `DecisionLog.get`, the one place that reads logged decisions.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import random
-import time
-import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+import uuid_utils
 from pydantic import BaseModel, Field
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import DateTime, Engine, Table, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from gradegate.scoring import RulesetRef
@@ -30,17 +40,22 @@ from gradegate.service.problems import Problem
 
 log = logging.getLogger("gradegate.service")
 
+COLUMNS = ("id", "created_at", "key_id", "route", "input", "output", "ruleset_name", "ruleset_version", "ruleset_hash")
+SUBJECT_COLUMNS = ("decision_id", "subject_id", "created_at")
+# Where a decision's input names whom it is about: a project, an order or contract, the
+# contract an order belongs to. A batch names each of its items' subjects.
+SUBJECT_KEYS = ("project_id", "id", "contract_id")
+SUBJECT_MAX = 80
+
 
 def new_decision_id() -> str:
-    """A UUIDv7: time-ordered (rows arrive in index order), 74 random bits.
+    """A UUIDv7 (RFC 9562): time-ordered, so rows arrive in index order.
 
-    Not uuid4: os.urandom costs over a millisecond per call on these VMs, more than a
-    whole grading. The ids need to be unique, not secret: reading one takes a key.
+    uuid-utils rather than uuid4: its generator is seeded once, where os.urandom per
+    call costs up to a millisecond on these VMs. Ids must be unique, not secret:
+    reading a decision takes a key.
     """
-    ms = time.time_ns() // 1_000_000
-    rand = random.getrandbits(74)
-    value = (ms << 80) | (0x7 << 76) | ((rand >> 62) << 64) | (0b10 << 62) | (rand & ((1 << 62) - 1))
-    return str(uuid.UUID(int=value))
+    return str(uuid_utils.uuid7())
 
 
 def unavailable() -> Problem:
@@ -63,10 +78,11 @@ class Decision(BaseModel):
     ruleset: RulesetRef
 
 
-# Where a decision's input names whom it is about: a project, an order or contract, the
-# contract an order belongs to. A batch names each of its items' subjects.
-SUBJECT_KEYS = ("project_id", "id", "contract_id")
-SUBJECT_MAX = 80
+class DecisionList(BaseModel):
+    project_id: str = Field(description="the subject asked about")
+    since: datetime | None = Field(description="decisions from this moment on; null: all")
+    count: int = Field(description="how many decisions are listed (at most `limit`)")
+    decisions: list[Decision] = Field(description="newest first")
 
 
 def subjects_of(input: Any) -> list[str]:
@@ -85,81 +101,93 @@ def subjects_of(input: Any) -> list[str]:
     return found
 
 
-class DecisionList(BaseModel):
-    project_id: str = Field(description="the subject asked about")
-    since: datetime | None = Field(description="decisions from this moment on; null: all")
-    count: int = Field(description="how many decisions are listed (at most `limit`)")
-    decisions: list[Decision] = Field(description="newest first")
+def insert_statement(engine: Engine, table: Table = decisions, columns: tuple[str, ...] = COLUMNS) -> str:
+    """The INSERT in the driver's own parameter style, JSON columns cast where the database types them."""
+    schema = (engine.get_execution_options().get("schema_translate_map") or {}).get(None)
+    name = f'"{schema}".{table.name}' if schema else table.name
+    if engine.dialect.name == "postgresql":
+        marks = ["CAST(%s AS jsonb)" if c in ("input", "output") else "%s" for c in columns]
+    else:
+        marks = ["?"] * len(columns)
+    return f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join(marks)})"
+
+
+def json_text(value: Any) -> str:
+    """JSON for a row; bytes are JSON already (an answer's own body, serialized once)."""
+    return (value if isinstance(value, bytes) else orjson.dumps(value)).decode()
 
 
 class DecisionLog:
     def __init__(self, engine: Engine):
         self.engine = engine
-        self._pending: list[tuple[dict[str, Any], asyncio.Future[None]]] = []
-        self._flush_scheduled = False
+        self._sql = insert_statement(engine)
+        self._subjects_sql = insert_statement(engine, decision_subjects, SUBJECT_COLUMNS)
+        # SQLite keeps timestamps as text in SQLAlchemy's format, which `get` reads back.
+        self._stamp = engine.dialect.type_descriptor(DateTime(timezone=True)).bind_processor(engine.dialect)
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="decision-log")
+        # (decision row, its subject rows, the waiter)
+        self._pending: list[tuple[tuple[Any, ...], list[tuple[Any, ...]], asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
 
-    @staticmethod
-    def _row(route: str, key_id: str | None, input: Any, output: Any, ruleset: RulesetRef) -> dict[str, Any]:
-        return {
-            "id": new_decision_id(),
-            "created_at": datetime.now(UTC),
-            "key_id": key_id,
-            "route": route,
-            "input": input,
-            "output": output,
-            "ruleset_name": ruleset.name,
-            "ruleset_version": ruleset.version,
-            "ruleset_hash": ruleset.hash,
-        }
+    def _row(self, route: str, key_id: str | None, input: Any, output: Any, ruleset: RulesetRef) -> tuple[Any, ...]:
+        now = datetime.now(UTC)
+        created = self._stamp(now) if self._stamp else now
+        return (
+            new_decision_id(),
+            created,
+            key_id,
+            route,
+            json_text(input),
+            json_text(output),
+            ruleset.name,
+            ruleset.version,
+            ruleset.hash,
+        )
 
     async def record(self, *, route: str, key_id: str | None, input: Any, output: Any, ruleset: RulesetRef) -> str:
-        """Log one decision; its id once committed, or a 503 problem."""
+        """Log one decision; its id once committed, or a 503 problem. `output` may be JSON bytes."""
         row = self._row(route, key_id, input, output, ruleset)
+        subjects = [(row[0], subject, row[1]) for subject in subjects_of(input)]
         loop = asyncio.get_running_loop()
         done: asyncio.Future[None] = loop.create_future()
-        self._pending.append((row, done))
-        if not self._flush_scheduled:
-            # Behind every callback already ready: the requests being handled right now
-            # join this group before it is written.
-            self._flush_scheduled = True
-            loop.call_soon(self._flush)
+        self._pending.append((row, subjects, done))
+        if self._writer is None or self._writer.done():
+            # Starts on the loop's next turn: the requests being handled right now join its first group.
+            self._writer = loop.create_task(self._write_groups())
         await done
-        return row["id"]
+        return str(row[0])
 
-    def _flush(self) -> None:
-        """Write the pending group in one transaction, on the event loop's own thread.
+    async def _write_groups(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._pending:
+            group, self._pending = self._pending, []
+            try:
+                await loop.run_in_executor(self._thread, self._write, group)
+            except Exception as exc:  # whatever failed, every waiter hears of it and no one gets a success
+                level = logging.ERROR if isinstance(exc, SQLAlchemyError) else logging.CRITICAL
+                log.log(level, "decision log write of %d row(s) failed: %s", len(group), exc)
+                for _, _, done in group:
+                    if not done.done():
+                        done.set_exception(unavailable())
+            else:
+                for _, _, done in group:
+                    if not done.done():
+                        done.set_result(None)
 
-        Not in a writer thread: the two would trade the GIL at every SQLite call, and
-        each trade can wait out Python's 5 ms switch interval.
-        """
-        self._flush_scheduled = False
-        group, self._pending = self._pending, []
-        if not group:
-            return
-        try:
-            subjects = [
-                {"decision_id": row["id"], "subject_id": subject, "created_at": row["created_at"]}
-                for row, _ in group
-                for subject in subjects_of(row["input"])
-            ]
-            with self.engine.begin() as conn:
-                conn.execute(insert(decisions), [row for row, _ in group])
-                if subjects:
-                    conn.execute(insert(decision_subjects), subjects)
-        except Exception as exc:  # whatever failed, every waiter hears of it and no one gets a success
-            level = logging.ERROR if isinstance(exc, SQLAlchemyError) else logging.CRITICAL
-            log.log(level, "decision log write of %d row(s) failed: %s", len(group), exc)
-            for _, done in group:
-                if not done.done():
-                    done.set_exception(unavailable())
-        else:
-            for _, done in group:
-                if not done.done():
-                    done.set_result(None)
+    def _write(self, group: list[tuple[tuple[Any, ...], list[tuple[Any, ...]], Any]]) -> None:
+        """One transaction for the group (decisions and their subjects), in the writer thread."""
+        subjects = [subject for _, rows, _ in group for subject in rows]
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql(self._sql, [row for row, _, _ in group])
+            if subjects:
+                conn.exec_driver_sql(self._subjects_sql, subjects)
 
     def close(self) -> None:
-        """Write whatever is still pending."""
-        self._flush()
+        """Wait for the write in flight, then write whatever is still queued."""
+        self._thread.shutdown(wait=True)
+        group, self._pending = self._pending, []
+        if group:
+            self._write(group)
 
     def get(self, decision_id: str) -> Decision | None:
         with self.engine.connect() as conn:
@@ -182,6 +210,7 @@ class DecisionLog:
 
 
 def _decision(row: Any) -> Decision:
+    """A logged decision as read back: the one place that turns a row into a Decision."""
     created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
     return Decision(
         decision_id=row.id,

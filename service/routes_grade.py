@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from gradegate.scoring import FieldIssue, GradingRuleSet, InputError
+from gradegate.scoring import FieldIssue, GradingResult, GradingRuleSet, InputError
 from gradegate.scoring import errors as E
 from gradegate.scoring import what_if as compute_what_if
 from gradegate.service.auth import GRADE, authenticate
@@ -81,15 +81,16 @@ async def grade(request: Request) -> Response:
     service: Service = request.app.state.service
     record = await read_json_object(request)
     with service.rules.use() as rules:
-        result = rules.grading.grade(record)
-        out = result.model_dump(mode="json")
+        out = rules.grading.evaluate(record)
+        # Serialized once: the same bytes are the logged output and the answer's body.
+        body = orjson.dumps(out)
         decision_id = await service.log.record(
-            route="/v1/grade", key_id=caller.key_id, input=record, output=out, ruleset=result.ruleset
+            route="/v1/grade", key_id=caller.key_id, input=record, output=body, ruleset=rules.grading.ref
         )
-        response = {**out, "decision_id": decision_id}
         if what_if:
-            response["what_if"] = compute_what_if(rules.grading.rules, result).model_dump(mode="json")
-    return json_response(response)
+            changes = compute_what_if(rules.grading.rules, GradingResult.of(out)).model_dump(mode="json")
+            return json_response({**out, "decision_id": decision_id, "what_if": changes})
+    return Response(body[:-1] + b',"decision_id":"' + decision_id.encode() + b'"}', media_type="application/json")
 
 
 @router.post(
@@ -163,9 +164,9 @@ def _grade_items(grading: GradingRuleSet, items: list[dict[str, Any]]) -> list[d
         pid = item.get("project_id")
         entry: dict[str, Any] = {"index": index, "project_id": pid}
         try:
-            result = grading.grade(item)
+            result = grading.evaluate(item)
             # The id as the core normalized it (trimmed), so " P1" and "P1" are one project.
-            first = seen.setdefault(result.project_id, index)
+            first = seen.setdefault(result["project_id"], index)
             if first != index:
                 raise InputError(
                     [
@@ -178,7 +179,7 @@ def _grade_items(grading: GradingRuleSet, items: list[dict[str, Any]]) -> list[d
                         )
                     ]
                 )
-            entry.update(ok=True, result=result.model_dump(mode="json"))
+            entry.update(ok=True, result=result)
         except InputError as exc:
             entry.update(ok=False, errors=[i.to_dict() for i in exc.issues])
         results.append(entry)

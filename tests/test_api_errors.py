@@ -123,7 +123,7 @@ def test_500_never_shows_a_traceback(server: LiveServer, client: httpx.Client, m
     def boom(record: object) -> None:
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(server.service.rules.current.grading, "grade", boom)
+    monkeypatch.setattr(server.service.rules.current.grading, "evaluate", boom)
     body = assert_problem(client.post("/v1/grade", json=PROJECT), 500)
     assert "secret internal detail" not in str(body)
 

@@ -73,7 +73,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(args: list[str], env: dict[str, str], log: Path) -> Iterator[str]:
+def serving(args: list[str], env: dict[str, str], log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     port = free_port()
     exe = Path(sys.executable).parent / "gradegate"
     with open(log, "w") as out:
@@ -96,7 +96,7 @@ def serving(args: list[str], env: dict[str, str], log: Path) -> Iterator[str]:
             assert proc.poll() is None, log.read_text()
             assert time.monotonic() < deadline, "gradegate serve did not answer within 60 s"
             time.sleep(0.2)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:
@@ -122,7 +122,7 @@ def test_serve_with_two_workers_grades_and_every_worker_picks_up_rule_changes(tm
     key = run_cli("keys", "create", "--role", "system", env=env).stdout.strip()
     viewer = {"Authorization": f"Bearer {run_cli('keys', 'create', '--role', 'viewer', env=env).stdout.strip()}"}
     headers = {"Authorization": f"Bearer {key}"}
-    with serving(["--workers", "2", "--rules", str(rules_copy)], env, tmp_path / "serve.log") as url:
+    with serving(["--workers", "2", "--rules", str(rules_copy)], env, tmp_path / "serve.log") as (url, _):
         first = httpx.post(url + "/v1/grade", json=PROJECT, headers=headers)
         assert first.status_code == 200 and first.json()["ruleset"]["version"] == "2026.11-1"
         # A new connection each time: the kernel spreads them over both worker processes.

@@ -69,7 +69,7 @@ class GateRuleSet:
         `gate` overrides the request's own gate (the CLI's --gate).
         """
         parser = self.parser(grading.rules.level_labels)
-        req = parser.parse(request, lambda record: grading.grade(record).level, gate)
+        req = parser.parse(request, lambda record: grading.evaluate(record)["level"], gate)
         return self._decide(req, grading.rules.level_labels)
 
     def _decide(self, req: GateRequest, level_labels: Mapping[str, str]) -> GateCheckResult:

@@ -67,19 +67,11 @@ def compile_conditions(rules: GradingRules) -> dict[str, Condition]:
     return out
 
 
-def fact_of(project: Project) -> dict[str, Any]:
-    fact: dict[str, Any] = {}
-    for name, field in GRADING_FIELDS.items():
-        value = getattr(project, name)
-        if field.kind == "number":
-            fact[name] = float(value)
-        elif field.kind == "integer":
-            fact[name] = int(value)
-        elif field.kind == "enum":
-            fact[name] = value
-    for v in RISK_VALUES:
-        fact[_count_field(v)] = sum(1 for x in project.risk.values() if x == v)
-    return fact
+def match_of(rule_name: str) -> Match:
+    """c3_b2 → (3, 2); c1_v_core → (1, "core"); c4_l0 → (4, 0): the names compile_conditions gives."""
+    head, _, tail = rule_name.partition("_")
+    kind, rest = tail[0], tail[1:]
+    return int(head[1:]), (rest[1:] if kind == "v" else int(rest))
 
 
 class DurableGrader:
@@ -87,22 +79,35 @@ class DurableGrader:
 
     def __init__(self, rules: GradingRules):
         self.rules = rules
-        self._ruleset = CompiledRuleset("grading", compile_conditions(rules))
+        conditions = compile_conditions(rules)
+        self._ruleset = CompiledRuleset("grading", conditions)
+        self._match = {name: match_of(name) for name in conditions}
+        self._numbers = [name for name, f in GRADING_FIELDS.items() if f.kind == "number"]
+        self._integers = [name for name, f in GRADING_FIELDS.items() if f.kind == "integer"]
+        self._enums = [name for name, f in GRADING_FIELDS.items() if f.kind == "enum"]
+
+    def fact(self, project: Project) -> dict[str, Any]:
+        """The fact the rules read: numbers, enum codes, and how many risk factors have each value."""
+        fact: dict[str, Any] = {name: float(getattr(project, name)) for name in self._numbers}
+        for name in self._integers:
+            fact[name] = int(getattr(project, name))
+        for name in self._enums:
+            fact[name] = getattr(project, name)
+        risks = list(project.risk.values())
+        for v in RISK_VALUES:
+            fact[_count_field(v)] = risks.count(v)
+        return fact
 
     def matches(self, project: Project) -> dict[int, Match]:
-        fired = self._ruleset.fire(fact_of(project))
         found: dict[int, Match] = {}
-        for name in fired:
-            head, _, tail = name.partition("_")
-            i = int(head[1:])
-            kind, rest = tail[0], tail[1:]
-            key: int | str = rest[1:] if kind == "v" else int(rest)
-            if i in found:
-                raise EngineError(f"criterion {self.rules.criteria[i].code}: two rules fired ({name})")
-            found[i] = (i, key)
-        missing = [self.rules.criteria[i].code for i in range(len(self.rules.criteria)) if i not in found]
-        if missing:
+        for name in self._ruleset.fire(self.fact(project)):
+            match = self._match[name]
+            if match[0] in found:
+                raise EngineError(f"criterion {self.rules.criteria[match[0]].code}: two rules fired ({name})")
+            found[match[0]] = match
+        if len(found) != len(self.rules.criteria):
             # Validated input and validated bands always match; this is engine drift, not bad input.
+            missing = [c.code for i, c in enumerate(self.rules.criteria) if i not in found]
             raise EngineError(f"no rule fired for criteria {missing} on project {project.project_id!r}")
         return found
 

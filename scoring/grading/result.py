@@ -46,3 +46,19 @@ class GradingResult(BaseModel):
 
     def points(self) -> dict[str, int]:
         return {c.code: c.points for c in self.criteria}
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> GradingResult:
+        """The model of a grade assembled as plain data (scoring/grading/explain.py).
+
+        model_construct: every value there is typed by the parser or the rule file already.
+        """
+        override = data["override"]
+        return cls.model_construct(
+            **{
+                **data,
+                "override": OverrideOut.model_construct(**override) if override else None,
+                "criteria": [CriterionScore.model_construct(**c) for c in data["criteria"]],
+                "ruleset": RulesetRef.model_construct(**data["ruleset"]),
+            }
+        )
