@@ -41,6 +41,8 @@ def grade(
             run.execute(output, errors, on_progress=advance)
     except TableError as exc:
         fail(str(exc))
+    for warning in run.warnings:
+        err.print(f"warning: {warning}", markup=False)
     identity = rulesets.grading.identity
     err.print(
         f"read {run.read:,} · graded {run.graded:,} · rejected {run.rejected:,}   "

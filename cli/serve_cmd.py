@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Annotated
@@ -57,6 +58,9 @@ def serve(
     except UnsafeSettings as exc:
         fail(f"refusing to start: {exc}")
 
+    if settings.form_secret is None:
+        # One key for every worker: a form token signed by one worker is checked by another.
+        os.environ["GRADEGATE_FORM_SECRET"] = secrets.token_urlsafe(32)
     import uvicorn
 
     uvicorn.run(

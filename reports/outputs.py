@@ -12,7 +12,6 @@ import multiprocessing
 import time
 import warnings
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
@@ -23,7 +22,8 @@ from openpyxl.utils import get_column_letter
 from gradegate.reports.build import Report
 from gradegate.reports.catalog import CODE_COLUMNS, CSV_ONLY, TITLES, WORKBOOK_DROP, header
 from gradegate.reports.render_html import render_html
-from gradegate.scoring import EXCEL_MAX_ROWS, OutputError, atomic_path
+from gradegate.scoring import EXCEL_MAX_ROWS, OutputError, atomic_path, xlsx_rows
+from gradegate.scoring import write_csv as write_csv_file
 
 PARALLEL_FROM = 20_000  # projects; below this the whole write takes a second or two
 FORMAT_ROWS = 10_000  # sheets up to this many rows get number formats (amounts, percentages)
@@ -89,7 +89,7 @@ def write_report(report: Report, out_dir: Path) -> dict[str, Path]:
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     with atomic_path(path) as tmp:
-        frame.to_csv(tmp, index=False, encoding="utf-8-sig")
+        write_csv_file(frame, tmp)
 
 
 def workbook_bytes(report: Report) -> bytes:
@@ -124,6 +124,7 @@ def _fill_workbook(report: Report) -> Workbook:
             cell = WriteOnlyCell(
                 sheet, value=header(column, criteria, levels) if key != "about" else _about_head(column)
             )
+            cell.data_type = "s"  # headers are text, never formulas
             cell.font, cell.fill = HEADER_FONT, HEADER_FILL
             heads.append(cell)
         sheet.append(heads)
@@ -131,12 +132,10 @@ def _fill_workbook(report: Report) -> Workbook:
         if overflow > 0:
             # A sheet cannot hold more; the CSV file has every row, and the sheet says so.
             frame = frame.head(EXCEL_MAX_ROWS - 1)
-        values = frame.astype(object).where(frame.notna(), None)
         # A styled cell costs ~50 µs in openpyxl: per-project sheets of a large portfolio stay unformatted.
         formats = [(i, f) for i, c in enumerate(frame.columns) if (f := _number_format(c, frame[c]))]
         formats = formats if len(frame) <= FORMAT_ROWS else []
-        for row in values.itertuples(index=False, name=None):
-            cells: list[Any] = list(row)
+        for cells in xlsx_rows(sheet, frame):
             for i, number_format in formats:
                 if cells[i] is not None:
                     cells[i] = cell = WriteOnlyCell(sheet, value=cells[i])

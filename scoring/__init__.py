@@ -9,6 +9,7 @@ Layout (one subpackage per kind of decision over a small kernel):
       identity.py    which rules decided: RuleSetIdentity, RulesetRef, content hashes
       values.py      scalar parsing shared by every record parser
       tabular.py     CSV / Excel / JSON-lines in and out;  files.py: formats, atomic writes
+      safe_cells.py  untrusted text stays text in every CSV/xlsx written
       jsonl.py       the JSON-lines runner (line N answers line N)
       rulesets.py    a rule folder loaded all-or-nothing;  resources.py: the shipped defaults
       vocabulary.py  the grading input fields, levels and stages (the public data contract)
@@ -73,8 +74,14 @@ _EXPORTS: dict[str, str] = {
     "TRIM": "values",
     "EnumVocabulary": "values",
     "norm_key": "values",
+    "did_you_mean": "values",
     "read_table": "tabular",
     "flatten": "tabular",
+    "write_csv": "tabular",
+    "write_table": "tabular",
+    "neutralize_text": "safe_cells",
+    "xlsx_value": "safe_cells",
+    "xlsx_rows": "safe_cells",
     "table_format": "files",
     "atomic_path": "files",
     "EXCEL_MAX_ROWS": "files",
@@ -128,6 +135,7 @@ if TYPE_CHECKING:
     from gradegate.scoring.reviewers.roster import ROSTER_COLUMNS, Roster
     from gradegate.scoring.reviewers.ruleset import ReviewerRuleSet
     from gradegate.scoring.rulesets import RuleSets, load_rulesets
-    from gradegate.scoring.tabular import flatten, read_table
-    from gradegate.scoring.values import TRIM, EnumVocabulary, norm_key
+    from gradegate.scoring.safe_cells import neutralize_text, xlsx_rows, xlsx_value
+    from gradegate.scoring.tabular import flatten, read_table, write_csv, write_table
+    from gradegate.scoring.values import TRIM, EnumVocabulary, did_you_mean, norm_key
     from gradegate.scoring.vocabulary import GRADING_FIELDS, RISK_FACTORS, RISK_VALUES, STAGES

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import zipfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -18,9 +19,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
+from openpyxl import Workbook
 
 from gradegate.scoring.errors import TableError
 from gradegate.scoring.files import atomic_path, table_format
+from gradegate.scoring.safe_cells import neutralize_frame, xlsx_rows, xlsx_value
 
 NESTED = {
     "risk": ("risk_", ("scope", "legal", "cost", "contract_terms", "supplier")),
@@ -39,6 +42,7 @@ def read_table(path: Path) -> pd.DataFrame:
             chunks = list(iter_csv_chunks(path))
             frame = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
         elif fmt == "xlsx":
+            check_workbook_size(path)
             frame = pd.read_excel(path, dtype=str, sheet_name=0, keep_default_na=False, na_values=[""])
         else:
             records, bad = read_jsonl(path)
@@ -53,6 +57,30 @@ def read_table(path: Path) -> pd.DataFrame:
     except (ValueError, OSError, pd.errors.ParserError) as exc:
         raise TableError(f"{path}: cannot be read as {fmt}: {exc}") from None
     return _clean_columns(frame, path)
+
+
+# An .xlsx is a zip of XML: refused before reading when it would expand past these (a "zip bomb").
+# Real sheets compress 5–20×; a 100,000-project sheet is about 100 MB of XML.
+MAX_XLSX_EXPANDED = 1 << 30
+MAX_XLSX_RATIO = 200
+MAX_HEADER_CHARS = 1 << 20  # a CSV header line longer than this is not a header
+
+
+def check_workbook_size(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except zipfile.BadZipFile:
+        return  # not a workbook at all: the reader says so in its own words
+    expanded = sum(e.file_size for e in entries)
+    if expanded > MAX_XLSX_EXPANDED:
+        raise TableError(f"{path}: the workbook expands to {expanded:,} bytes; at most {MAX_XLSX_EXPANDED:,} are read")
+    for e in entries:
+        if e.file_size > (1 << 20) and e.file_size > MAX_XLSX_RATIO * max(e.compress_size, 1):
+            raise TableError(
+                f"{path}: {e.filename} expands {e.file_size // max(e.compress_size, 1):,}× "
+                f"({e.file_size >> 20:,} MB); a real workbook expands at most {MAX_XLSX_RATIO}×"
+            )
 
 
 def _clean_columns(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
@@ -71,7 +99,13 @@ def iter_csv_chunks(path: Path, block_bytes: int = 32 << 20) -> Iterator[pd.Data
     path = Path(path)
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
-            header = next(csv.reader(fh), None)
+            first = fh.readline(MAX_HEADER_CHARS + 1)
+        if len(first) > MAX_HEADER_CHARS:
+            raise TableError(
+                f"{path}: the first line is longer than {MAX_HEADER_CHARS:,} characters; "
+                "it must name the columns (is this a CSV file?)"
+            )
+        header = next(csv.reader([first]), None)
     except UnicodeDecodeError as exc:
         raise TableError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
     if not header:
@@ -89,11 +123,14 @@ def iter_csv_chunks(path: Path, block_bytes: int = 32 << 20) -> Iterator[pd.Data
             frame = batch.to_pandas(types_mapper={pa.string(): _TEXT}.get)
             yield _clean_columns(frame, path)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        if "straddl" in str(exc):  # one row longer than a whole block
+            raise TableError(f"{path}: a row is longer than {block_bytes >> 20} MB; not a table of projects") from None
         raise TableError(f"{path}: cannot be read as CSV: {exc}") from None
 
 
 class CsvChunkWriter:
-    """Writes a CSV in chunks with Arrow's writer (UTF-8 with BOM, so Excel shows Chinese correctly)."""
+    """Writes a CSV in chunks with Arrow's writer (UTF-8 with BOM, so Excel shows Chinese correctly),
+    formula-like text neutralized (safe_cells)."""
 
     def __init__(self, fh: BinaryIO, columns: dict[str, pa.DataType]):
         self.schema = pa.schema(list(columns.items()))
@@ -101,6 +138,7 @@ class CsvChunkWriter:
         self._writer = pacsv.CSVWriter(fh, self.schema, write_options=pacsv.WriteOptions(quoting_style="needed"))
 
     def write(self, frame: pd.DataFrame) -> None:
+        frame = neutralize_frame(frame)
         self._writer.write_table(pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False))
 
     def close(self) -> None:
@@ -140,8 +178,18 @@ def read_jsonl(path: Path) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple
 
 
 def write_excel(frame: pd.DataFrame, target: Path | BinaryIO, sheet_name: str) -> None:
-    with pd.ExcelWriter(target, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet_name[:31])
+    """One sheet, header row first; text cells always text (safe_cells), never formulas."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(sheet_name[:31])
+    sheet.append([xlsx_value(sheet, str(c)) for c in frame.columns])
+    for row in xlsx_rows(sheet, frame):
+        sheet.append(row)
+    book.save(target)
+
+
+def write_csv(frame: pd.DataFrame, target: Path | BinaryIO) -> None:
+    """CSV, UTF-8 with BOM (Excel shows Chinese correctly), formula-like text neutralized (safe_cells)."""
+    neutralize_frame(frame).to_csv(target, index=False, encoding="utf-8-sig")
 
 
 def write_table(frame: pd.DataFrame, path: Path, sheet_name: str = "Sheet1") -> None:
@@ -149,7 +197,7 @@ def write_table(frame: pd.DataFrame, path: Path, sheet_name: str = "Sheet1") -> 
     fmt = table_format(Path(path))
     with atomic_path(path) as tmp:
         if fmt == "csv":
-            frame.to_csv(tmp, index=False, encoding="utf-8-sig")
+            write_csv(frame, tmp)
         elif fmt == "xlsx":
             write_excel(frame, tmp, sheet_name)
         else:

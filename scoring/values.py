@@ -6,6 +6,7 @@ the constants below are what both read, so the two cannot drift apart.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -32,14 +33,20 @@ class Issues(list[FieldIssue]):
             return None
         return result
 
-    def unknown_fields(self, record: Mapping[str, Any], allowed: Iterable[str]) -> None:
-        """Keys a request may not carry: a typo is an error, never ignored."""
+    def unknown_fields(self, record: Mapping[str, Any], allowed: Iterable[str], prefix: str = "") -> None:
+        """Keys a request may not carry: a typo is an error, never ignored (`prefix`: where a nested object sits)."""
         allowed = tuple(allowed)
         for key in record:
             if key not in allowed:
-                self.append(
-                    FieldIssue(str(key), record[key], E.UNKNOWN_FIELD, f"unknown field {key!r}", ", ".join(allowed))
-                )
+                name = f"{prefix}{key}"
+                message = f"unknown field {name!r}{did_you_mean(str(key), allowed)}"
+                self.append(FieldIssue(name, record[key], E.UNKNOWN_FIELD, message, ", ".join(allowed)))
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    """` (did you mean 'x'?)` when a known word is close to `word`; else empty."""
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def require_object(record: Any, what: str = "a request") -> Mapping[str, Any]:

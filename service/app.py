@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -21,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 
 from gradegate.service import (
+    docs_pages,
     page_gates,
     page_history,
     page_reviewers,
@@ -32,11 +34,13 @@ from gradegate.service import (
     web_form,
 )
 from gradegate.service.auth import document_security
+from gradegate.service.json_guard import StrictJson
 from gradegate.service.limits import BodyLimit
 from gradegate.service.openapi import finish
 from gradegate.service.problems import Problem, problem_response
 from gradegate.service.runtime import Service
 from gradegate.service.settings import Settings
+from gradegate.service.web_security import SecurityHeaders
 
 log = logging.getLogger("gradegate.service")
 
@@ -63,6 +67,11 @@ async def _poll_rules(service: Service) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    # Whatever starts the app (the CLI, `uvicorn --factory`, a test): unsafe settings never serve.
+    # The key count is checked when the database is opened (Service.start). The address uvicorn
+    # really binds may differ from GRADEGATE_HOST (`uvicorn --host 0.0.0.0`): with auth disabled,
+    # every request is checked too (auth.authenticate).
+    settings.check_safe()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -86,6 +95,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Operation ids are the route functions' names (`grade`, `gate_check`): what generated
         # clients call their methods.
         generate_unique_id_function=lambda route: route.name,
+        docs_url=None,  # served offline by docs_pages: no CDN
+        redoc_url=None,
+    )
+    app.state.form_secret = (
+        settings.form_secret.get_secret_value() if settings.form_secret else secrets.token_urlsafe(32)
     )
     problems.install(app)
     _openapi = app.openapi
@@ -99,16 +113,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             Problem(503, "database-unavailable", "Database unavailable", "the database did not answer; retry later"),
         )
 
+    app.add_middleware(StrictJson)  # inside the body limit: never buffers more than it allows
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(problems.CatchAll)  # added last: the outermost of ours
+    app.add_middleware(problems.CatchAll)
+    app.add_middleware(SecurityHeaders)  # added last: the outermost, so every answer carries the headers
     app.include_router(routes_admin.router)
     app.include_router(routes_grade.router)
     app.include_router(routes_decide.router)
     app.include_router(routes_reports.router)
+    docs_pages.install(app)
     if settings.form_enabled:
         app.include_router(web_form.router)
         app.include_router(page_gates.router)
         app.include_router(page_reviewers.router)
         app.include_router(page_history.router)
-        app.mount("/static", StaticFiles(packages=[("gradegate.service", "static")]), name="static")
+    app.mount("/static", StaticFiles(packages=[("gradegate.service", "static")]), name="static")
     return app

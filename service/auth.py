@@ -6,13 +6,18 @@ unknown one → 401; a valid key whose role the route does not allow → 403.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 
+from gradegate.service.keys import KeyStore
 from gradegate.service.problems import Problem
+from gradegate.service.settings import LOOPBACK
 
 # Which roles each kind of route admits (README: "Auth roles").
 GRADE = frozenset({"submitter", "system"})
@@ -35,10 +40,23 @@ def _unauthenticated(detail: str) -> Problem:
     return Problem(401, "unauthenticated", "API key required", detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-def authenticate(request: Request, roles: frozenset[str]) -> Caller:
+def _loopback_only(request: Request) -> None:
+    """Auth disabled serves loopback only — however the app was started (uvicorn may bind 0.0.0.0)."""
+    server, client = request.scope.get("server"), request.scope.get("client")
+    if not (server and client and server[0] in LOOPBACK and client[0] in LOOPBACK):
+        raise Problem(
+            403,
+            "auth-disabled-off-loopback",
+            "Auth disabled: loopback only",
+            "this service runs with GRADEGATE_AUTH_DISABLED=true and answers only on a loopback address",
+        )
+
+
+async def authenticate(request: Request, roles: frozenset[str]) -> Caller:
     """The Caller when the request's key is valid and its role is one of `roles`; else 401/403."""
     service = request.app.state.service
     if service.settings.auth_disabled:
+        _loopback_only(request)
         return ANONYMOUS_DEV
     headers = request.headers
     authorization = headers.get("authorization", "")
@@ -46,9 +64,9 @@ def authenticate(request: Request, roles: frozenset[str]) -> Caller:
     presented = credentials.strip() if scheme.lower() == "bearer" else headers.get("x-api-key", "")
     if not presented:
         raise _unauthenticated("give an API key: `Authorization: Bearer gg_…` or `X-API-Key: gg_…`")
-    # Verified keys are cached (GRADEGATE_KEY_CACHE_S): the database is asked
-    # rarely enough that doing it on the event loop costs less than a thread hop.
-    key = service.keys.verify(presented)
+    keys = service.keys
+    await _fresh_enough(keys, presented)
+    key = keys.check(presented)
     if key is None:
         raise _unauthenticated("the API key is unknown or revoked")
     if key.role not in roles:
@@ -61,11 +79,25 @@ def authenticate(request: Request, roles: frozenset[str]) -> Caller:
     return Caller(key_id=key.id, role=key.role)
 
 
+async def _fresh_enough(keys: KeyStore, presented: str) -> None:
+    """The key table in memory, read again first when needed — in a worker thread, never on the event loop.
+
+    One reload at a time: a request whose key the table does not know while a reload is running
+    waits for that reload (a key just created elsewhere), instead of being refused or starting another.
+    """
+    if keys.needs_reload(presented):
+        keys.pending = asyncio.ensure_future(run_in_threadpool(keys.reload))
+        await keys.pending
+    elif keys.pending is not None and not keys.pending.done() and keys.check(presented) is None:
+        with contextlib.suppress(Exception):  # the request that started the reload reports its failure
+            await asyncio.shield(keys.pending)
+
+
 def allow(roles: frozenset[str]) -> Callable[[Request], Awaitable[Caller]]:
     """A dependency giving the Caller when its key is valid and its role is one of `roles`."""
 
     async def check(request: Request) -> Caller:
-        return authenticate(request, roles)
+        return await authenticate(request, roles)
 
     return check
 

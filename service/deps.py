@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-import orjson
 from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
 
 from gradegate.scoring import RuleSets
 from gradegate.scoring import errors as E
 from gradegate.service.auth import DECIDE, GRADE, Caller, authenticate
 from gradegate.service.decision_log import DecisionLog
+from gradegate.service.json_guard import body_problem, check_json, is_json
 from gradegate.service.problems import Problem
 from gradegate.service.runtime import Service
 
@@ -48,7 +50,7 @@ def decision_context(roles: frozenset[str]) -> Callable[[Request], AsyncIterator
     # One dependency, not four: FastAPI's resolution costs tens of microseconds per
     # dependency, and these routes are the hot path.
     async def resolve(request: Request) -> AsyncIterator[DecisionContext]:
-        caller = authenticate(request, roles)
+        caller = await authenticate(request, roles)
         service: Service = request.app.state.service
         # One generation for the whole request: a reload meanwhile cannot mix rule sets.
         with service.rules.use() as rulesets:
@@ -60,21 +62,32 @@ def decision_context(roles: frozenset[str]) -> Callable[[Request], AsyncIterator
 async def read_json_object(request: Request) -> dict[str, Any]:
     """The body as a JSON object, parsed once with orjson and handed to the core as is
     (the core validates every field itself; a pydantic pass first would only cost time)."""
-    body = await request.body()
-    try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        raise _body_problem(
-            body[:200].decode("utf-8", "replace"), E.MALFORMED, f"the body is not JSON: {exc}"
-        ) from None
+    content_type = request.headers.get("content-type")
+    if content_type and not is_json(content_type):
+        raise Problem(
+            415,
+            "unsupported-media-type",
+            "Unsupported media type",
+            f"the body must be JSON (Content-Type: application/json), not {content_type!r}",
+        )
+    data = check_json(await request.body())
     if not isinstance(data, dict):
-        raise _body_problem(data, E.WRONG_TYPE, f"the body must be a JSON object, not {type(data).__name__}")
+        raise body_problem(data, E.WRONG_TYPE, f"the body must be a JSON object, not {type(data).__name__}")
     return data
 
 
-def _body_problem(value: Any, reason: str, message: str) -> Problem:
-    issue = {"field": "body", "value": value, "reason": reason, "message": message, "accepted": "a JSON object"}
-    return Problem(422, "invalid-request", "Invalid request", message, [issue])
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_model(model: type[M], data: dict[str, Any]) -> M:
+    """A body read by `read_json_object`, validated by `model`: errors as FastAPI's own (422, by field)."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        # `known_fields`: what an unknown field is compared with for "did you mean" (problems.py).
+        known = list(model.model_fields)
+        errors = [{**e, "loc": ("body", *e["loc"]), "known_fields": known} for e in exc.errors(include_url=False)]
+        raise RequestValidationError(errors) from None
 
 
 ServiceDep = Annotated[Service, Depends(get_service)]

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from gradegate.scoring import STATUSES, GateRules, InputError
-from gradegate.service.pages import FormField, fatal_page, form_values, log_decision, place_issues, render
+from gradegate.service.pages import FormField, fatal_page, forged, form_values, log_decision, place_issues, render
 from gradegate.service.problems import Problem
 
 router = APIRouter(include_in_schema=False)
@@ -75,7 +75,14 @@ def _page(request: Request, gate: str | None, **context: Any) -> HTMLResponse:
         chosen = gate if gate is not None and gate in known else rules.gates[0].code
         fields = gate_fields(rules, chosen, rulesets.grading.rules.level_labels)
         return render(
-            TEMPLATE, active="/gates", rules=rules, gate=rules.gate(chosen), fields=fields, statuses=STATUSES, **context
+            request,
+            TEMPLATE,
+            active="/gates",
+            rules=rules,
+            gate=rules.gate(chosen),
+            fields=fields,
+            statuses=STATUSES,
+            **context,
         )
 
 
@@ -88,6 +95,9 @@ def gates_page(request: Request, gate: str | None = None) -> HTMLResponse:
 async def gates_check(request: Request) -> HTMLResponse:
     data = await request.form()
     gate = str(data.get("gate") or "")
+    refused = forged(request, data)
+    if refused is not None:
+        return _page(request, gate, result=None, status=403, fatal=refused)
     with request.app.state.service.rules.use() as rulesets:
         rules = rulesets.gates.rules
         if gate not in {g.code for g in rules.gates}:
@@ -101,11 +111,11 @@ async def gates_check(request: Request) -> HTMLResponse:
             result = rulesets.gates.check(record, rulesets.grading)
         except InputError as exc:
             errors, general = place_issues(exc.issues, [f.name for f in fields])
-            return render(TEMPLATE, result=None, errors=errors, general=general, **context)
+            return render(request, TEMPLATE, result=None, errors=errors, general=general, **context)
         out = result.model_dump(mode="json")
         try:
             decision_id = await log_decision(request, "/gates", record, out, result.ruleset)
         except Problem as exc:
-            return fatal_page(TEMPLATE, exc, result=None, **context)
+            return fatal_page(request, TEMPLATE, exc, result=None, **context)
         owners = list(dict.fromkeys(b.owner_role_label for b in result.blocking if b.owner_role_label))
-        return render(TEMPLATE, result=result, owners=owners, decision_id=decision_id, **context)
+        return render(request, TEMPLATE, result=result, owners=owners, decision_id=decision_id, **context)

@@ -92,12 +92,16 @@ def history_page(request: Request, project_id: str = "", since: str = "") -> HTM
     values = {"project_id": project_id, "since": since}
     subject = project_id.strip()
     if not subject:
-        return render(TEMPLATE, active="/history", fields=FIELDS, values=values, rows=None, subject="")
+        return render(request, TEMPLATE, active="/history", fields=FIELDS, values=values, rows=None, subject="")
     try:
         moment = parse_since(since)
     except Problem as exc:
         errors = {"since": [f"起始日期 {since!r} 不是日期；请写成 2026-11-01"]} if exc.errors else {}
-        return render(TEMPLATE, active="/history", fields=FIELDS, values=values, rows=None, subject="", errors=errors)
+        return render(
+            request, TEMPLATE, active="/history", fields=FIELDS, values=values, rows=None, subject="", errors=errors
+        )
     found = request.app.state.service.log.history(subject, since=moment, limit=LIMIT)
     rows = [_row(d, subject) for d in found]
-    return render(TEMPLATE, active="/history", fields=FIELDS, values=values, rows=rows, subject=subject, limit=LIMIT)
+    return render(
+        request, TEMPLATE, active="/history", fields=FIELDS, values=values, rows=rows, subject=subject, limit=LIMIT
+    )

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 
 from gradegate.reports.formatting import limits_words
 from gradegate.scoring import InputError, ReviewerRules
-from gradegate.service.pages import FormField, fatal_page, form_values, log_decision, place_issues, render
+from gradegate.service.pages import FormField, fatal_page, forged, form_values, log_decision, place_issues, render
 from gradegate.service.problems import Problem
 from gradegate.service.routes_decide import roster_for
 
@@ -89,7 +89,7 @@ def _context(rules: ReviewerRules) -> dict[str, Any]:
 @router.get("/reviewers", response_class=HTMLResponse)
 def reviewers_page(request: Request) -> HTMLResponse:
     with request.app.state.service.rules.use() as rulesets:
-        return render(TEMPLATE, result=None, **_context(rulesets.reviewers.rules))
+        return render(request, TEMPLATE, result=None, **_context(rulesets.reviewers.rules))
 
 
 @router.post("/reviewers", response_class=HTMLResponse)
@@ -99,6 +99,9 @@ async def reviewers_select(request: Request) -> HTMLResponse:
     with service.rules.use() as rulesets:
         reviewers = rulesets.reviewers
         context = _context(reviewers.rules)
+        refused = forged(request, data)
+        if refused is not None:
+            return render(request, TEMPLATE, status=403, result=None, fatal=refused, **context)
         values = form_values(data, context["fields"])
         context["values"] = values
         record = request_of(values)
@@ -107,12 +110,12 @@ async def reviewers_select(request: Request) -> HTMLResponse:
             result = reviewers.select(record, roster)
         except InputError as exc:
             errors, general = place_issues(exc.issues, [f.name for f in context["fields"]])
-            return render(TEMPLATE, result=None, errors=errors, general=general, **context)
+            return render(request, TEMPLATE, result=None, errors=errors, general=general, **context)
         except Problem as exc:  # the roster file cannot be read: the operator's problem, said plainly
-            return fatal_page(TEMPLATE, exc, result=None, **context)
+            return fatal_page(request, TEMPLATE, exc, result=None, **context)
         out = result.model_dump(mode="json")
         try:
             decision_id = await log_decision(request, "/reviewers", record, out, result.ruleset)
         except Problem as exc:
-            return fatal_page(TEMPLATE, exc, result=None, **context)
-        return render(TEMPLATE, result=result, decision_id=decision_id, **context)
+            return fatal_page(request, TEMPLATE, exc, result=None, **context)
+        return render(request, TEMPLATE, result=result, decision_id=decision_id, **context)

@@ -8,6 +8,7 @@ come from the rule files in service.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,10 @@ from starlette.datastructures import FormData
 
 from gradegate.reports.templating import environment
 from gradegate.scoring import FieldIssue, RulesetRef
+from gradegate.service import csrf
 from gradegate.service.problems import Problem
+
+log = logging.getLogger("gradegate.service")
 
 PAGE_KEY = "web-form"  # the caller a page's decisions are logged under (no API key in a browser)
 NAV = (
@@ -72,12 +76,26 @@ def place_issues(issues: Iterable[FieldIssue], names: Iterable[str]) -> tuple[di
     return beside, general
 
 
-def render(name: str, *, status: int | None = None, **context: Any) -> HTMLResponse:
+def render(request: Request, name: str, *, status: int | None = None, **context: Any) -> HTMLResponse:
+    """A page, with the CSRF token its forms post back (and the cookie it is bound to)."""
+    nonce, token = csrf.token_for(request)
     defaults: dict[str, Any] = {"values": {}, "errors": {}, "general": [], "fatal": None, "decision_id": None}
     merged = {**defaults, **context}
-    html = environment().get_template(name).render(nav=NAV, **merged)
+    html = environment().get_template(name).render(nav=NAV, csrf_token=token, **merged)
     code = status if status is not None else (422 if merged["errors"] or merged["general"] else 200)
-    return HTMLResponse(html, status_code=code)
+    response = HTMLResponse(html, status_code=code)
+    csrf.set_cookie(request, response, nonce)
+    return response
+
+
+def forged(request: Request, data: FormData) -> str | None:
+    """Why a form post may not be acted on (another site, no or a bad token), or None when it is genuine."""
+    try:
+        csrf.check(request, data)
+    except csrf.CsrfRefused as exc:  # nothing decided, nothing logged
+        log.warning("form post refused on %s: %s", request.url.path, exc)
+        return str(exc)
+    return None
 
 
 async def log_decision(request: Request, route: str, record: Any, out: Mapping[str, Any], ruleset: RulesetRef) -> str:
@@ -87,6 +105,6 @@ async def log_decision(request: Request, route: str, record: Any, out: Mapping[s
     return decision_id
 
 
-def fatal_page(name: str, exc: Problem, **context: Any) -> HTMLResponse:
+def fatal_page(request: Request, name: str, exc: Problem, **context: Any) -> HTMLResponse:
     """No trace, no decision: the page says so instead of showing one."""
-    return render(name, status=exc.status_code, fatal=exc.detail, **context)
+    return render(request, name, status=exc.status_code, fatal=exc.detail, **context)

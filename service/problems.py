@@ -16,10 +16,11 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gradegate.scoring import FieldIssue, InputError, RuleDefinitionError
+from gradegate.scoring import FieldIssue, InputError, RuleDefinitionError, did_you_mean
 from gradegate.scoring import errors as E
 from gradegate.service.errors import ServiceError
 
@@ -59,9 +60,24 @@ def problem_response(request: Request | None, problem: Problem) -> Response:
     }
     if problem.errors is not None:
         body["errors"] = problem.errors
-    return Response(
-        orjson.dumps(body, default=str), status_code=problem.status, media_type=MEDIA_TYPE, headers=problem.headers
-    )
+    try:
+        content = orjson.dumps(body, default=str)
+    except TypeError:  # an echoed value orjson cannot write: an integer past 64 bits, a lone surrogate
+        content = orjson.dumps(_writable(body), default=str)
+    return Response(content, status_code=problem.status, media_type=MEDIA_TYPE, headers=problem.headers)
+
+
+def _writable(value: Any) -> Any:
+    """`value` with what JSON output cannot carry made text: huge integers as digits, bad code points replaced."""
+    if isinstance(value, dict):
+        return {_writable(k): _writable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_writable(v) for v in value]
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**64:
+        return str(value)
+    return value
 
 
 def input_problem(exc: InputError, detail: str | None = None) -> Problem:
@@ -93,7 +109,7 @@ def rules_problem(exc: RuleDefinitionError) -> Problem:
     )
 
 
-def _validation_issue(err: dict[str, Any]) -> dict[str, Any]:
+def _validation_issue(err: dict[str, Any], request: Request) -> dict[str, Any]:
     """A FastAPI/pydantic validation error as a field issue: `items.3`, `format`; the body itself is `body`."""
     loc = [str(p) for p in err.get("loc", ())]
     if loc and loc[0] in ("body", "query", "path", "header", "cookie"):
@@ -104,8 +120,23 @@ def _validation_issue(err: dict[str, Any]) -> dict[str, Any]:
         kind, E.WRONG_TYPE
     )
     accepted = err.get("ctx", {}).get("expected") if isinstance(err.get("ctx"), dict) else None
-    issue = FieldIssue(field, err.get("input"), reason, f"{field}: {err.get('msg', 'invalid')}", accepted)
+    message = f"{field}: {err.get('msg', 'invalid')}"
+    if reason == E.UNKNOWN_FIELD:
+        known = err.get("known_fields") or _body_fields(request)
+        message = f"unknown field {field!r}{did_you_mean(field, known)}"
+        accepted = ", ".join(known) or None
+    issue = FieldIssue(field, err.get("input"), reason, message, accepted)
     return issue.to_dict()
+
+
+def _body_fields(request: Request) -> list[str]:
+    """The fields of the route's body model: what an unknown field is compared with."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    for param in getattr(dependant, "body_params", ()):
+        model = getattr(param.field_info, "annotation", None)
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            return list(model.model_fields)
+    return []
 
 
 _STATUS_SLUG = {
@@ -136,7 +167,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
-        issues = [_validation_issue(e) for e in exc.errors()]
+        issues = [_validation_issue(e, request) for e in exc.errors()]
         detail = "the request is not valid: " + "; ".join(i["message"] for i in issues)
         return problem_response(request, Problem(422, "invalid-request", "Invalid request", detail, issues))
 

@@ -6,7 +6,7 @@ import os
 from datetime import date, datetime, time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
@@ -14,10 +14,10 @@ from gradegate.reports.formatting import CHINA
 from gradegate.scoring import errors as E
 from gradegate.service.auth import AdminDep, ReaderDep, ReloaderDep
 from gradegate.service.decision_log import SUBJECT_MAX, Decision, DecisionList
-from gradegate.service.deps import LogDep, ServiceDep
+from gradegate.service.deps import LogDep, ServiceDep, read_json_object, read_model
 from gradegate.service.errors import UnknownRole
 from gradegate.service.keys import ROLE_HELP
-from gradegate.service.openapi import PROBLEM_RESPONSES, answers
+from gradegate.service.openapi import PROBLEM_RESPONSES, answers, body_doc
 from gradegate.service.problems import Problem, rules_problem
 from gradegate.service.routes_grade import json_response
 from gradegate.service.schemas import RulesetsOut
@@ -215,11 +215,13 @@ def list_keys(service: ServiceDep, caller: AdminDep) -> Response:
     response_model=KeyCreated,
     responses=answers({**KEY_EXAMPLE, "key": "gg_k3x9_…"}, 201),
     summary="Create an API key (shown once)",
+    openapi_extra=body_doc(KeyCreateIn, {"viewer": {"role": "viewer", "label": "dashboards"}}),
 )
-def create_key(service: ServiceDep, caller: AdminDep, body: KeyCreateIn) -> Response:
+async def create_key(request: Request, service: ServiceDep, caller: AdminDep) -> Response:
+    body = read_model(KeyCreateIn, await read_json_object(request))
     role, label = body.role, body.label
     try:
-        record, secret = service.keys.create(role, label)
+        record, secret = await run_in_threadpool(service.keys.create, role, label)
     except UnknownRole as exc:
         raise Problem(
             422,

@@ -13,11 +13,11 @@ from gradegate.scoring import FieldIssue, GradingResult, GradingRuleSet, InputEr
 from gradegate.scoring import errors as E
 from gradegate.scoring import what_if as compute_what_if
 from gradegate.service.auth import GRADE, authenticate
-from gradegate.service.deps import GradeContext, read_json_object
+from gradegate.service.deps import GradeContext, read_json_object, read_model
 from gradegate.service.openapi import PROBLEM_RESPONSES, body_doc
 from gradegate.service.problems import Problem
 from gradegate.service.runtime import Service
-from gradegate.service.schemas import BATCH_SECOND, PROJECT_EXAMPLE, BatchIn, BatchOut, GradeOut, ProjectIn
+from gradegate.service.schemas import BATCH_SECOND, PROJECT_EXAMPLE, BatchBody, BatchIn, BatchOut, GradeOut, ProjectIn
 
 router = APIRouter(tags=["grading 项目等级评定"], responses=PROBLEM_RESPONSES)
 
@@ -76,7 +76,7 @@ async def grade(request: Request) -> Response:
     # dependency costs FastAPI an exit stack per request, more than the grading itself.
     # Graded on the event loop: a fraction of a millisecond of GIL-bound work, cheaper
     # than a hop to the thread pool (the rule engine never releases the GIL anyway).
-    caller = authenticate(request, GRADE)
+    caller = await authenticate(request, GRADE)
     what_if = _flag(request, "what_if")
     service: Service = request.app.state.service
     record = await read_json_object(request)
@@ -102,7 +102,7 @@ async def grade(request: Request) -> Response:
 async def grade_batch(request: Request, ctx: GradeContext) -> Response:
     """One entry per item, in order: `ok` with the result, or the item's field errors.
     A `project_id` given twice is graded once; its later items are reported as duplicates."""
-    items = batch_items(await read_json_object(request))
+    items = read_model(BatchBody, await read_json_object(request)).items
     limit = ctx.service.settings.max_batch_items
     if len(items) > limit:
         raise Problem(
@@ -129,32 +129,6 @@ async def grade_batch(request: Request, ctx: GradeContext) -> Response:
         route="/v1/grade/batch", key_id=ctx.caller.key_id, input=items, output=out, ruleset=ref
     )
     return json_response({"decision_id": decision_id, **out})
-
-
-def batch_items(body: dict[str, Any]) -> list[dict[str, Any]]:
-    """`items`: a list of JSON objects (each then validated on its own), or a 422 naming the field."""
-    items = body.get("items")
-    unknown = sorted(set(body) - {"items"})
-    problem = None
-    if items is None:
-        problem = ("items", None, E.MISSING, "items is required: the list of projects to grade")
-    elif not isinstance(items, list):
-        problem = ("items", items, E.WRONG_TYPE, "items must be a list of projects")
-    elif bad := [i for i, item in enumerate(items) if not isinstance(item, dict)]:
-        problem = (f"items.{bad[0]}", items[bad[0]], E.WRONG_TYPE, f"items.{bad[0]} must be a JSON object: a project")
-    elif unknown:
-        problem = (unknown[0], body[unknown[0]], E.UNKNOWN_FIELD, f"{unknown[0]} is not a field of a batch")
-    if problem is None:
-        return items  # type: ignore[return-value]
-    field, value, reason, message = problem
-    issue = {
-        "field": field,
-        "value": value,
-        "reason": reason,
-        "message": message,
-        "accepted": '{"items": [project, …]}',
-    }
-    raise Problem(422, "invalid-request", "Invalid request", message, [issue])
 
 
 def _grade_items(grading: GradingRuleSet, items: list[dict[str, Any]]) -> list[dict[str, Any]]:

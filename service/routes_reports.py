@@ -13,6 +13,7 @@ from gradegate.service.deps import RulesDep
 from gradegate.service.openapi import PROBLEM_RESPONSES
 from gradegate.service.problems import Problem
 from gradegate.service.schemas_admin import REPORT_RESPONSES
+from gradegate.service.web_security import REPORT_CSP
 
 router = APIRouter(tags=["reports"], responses=PROBLEM_RESPONSES)
 
@@ -37,7 +38,7 @@ async def report(
         ) from None
     content = await file.read()
     body, media_type = await run_in_threadpool(render_report, content, file.filename or "portfolio.csv", format, rules)
-    headers = {}
+    headers = {"Content-Security-Policy": REPORT_CSP}
     if format == "xlsx":
         headers["Content-Disposition"] = 'attachment; filename="portfolio-report.xlsx"'
     return Response(body, media_type=media_type, headers=headers)

@@ -32,6 +32,7 @@ class Service:
         engine = make_engine(settings)
         keys = KeyStore(engine, settings.key_cache_s)
         settings.check_safe(key_count=None if settings.auth_disabled else keys.count_active())
+        keys.reload()  # the key table in memory before the first request
         return cls(settings, engine, keys, DecisionLog(engine), RulesState(settings.rules_dir), {})
 
     def stop(self) -> None:

@@ -128,7 +128,19 @@ class ProjectIn(BaseModel):
     level_override: OverrideIn | None = Field(default=None, description="特批 — optional")
 
 
+class BatchBody(BaseModel):
+    """What the batch route validates before grading: the envelope (an unknown field refused by name).
+    Each item is the grading core's to validate, on its own, so one bad item never refuses the batch;
+    BatchIn documents the same body with typed items."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[dict[str, Any]]
+
+
 class BatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     items: list[ProjectIn] = Field(
         description="the projects to grade, at most GRADEGATE_MAX_BATCH_ITEMS (default 1000); each is "
         "validated on its own: a bad item is reported in its place, the others are graded",

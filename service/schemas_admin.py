@@ -25,7 +25,11 @@ class KeyOut(BaseModel):
 
 
 class KeyCreateIn(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"role": "system", "label": "ERP integration"}]})
+    """A key to create; an unknown field is refused by name."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"role": "system", "label": "ERP integration"}]}
+    )
 
     role: Role | str = Field(description="; ".join(f"{role}: {what}" for role, what in ROLE_HELP.items()))
     label: str | None = Field(default=None, max_length=200, description="what the key is for")

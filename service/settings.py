@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from gradegate.scoring import default_roster_path, default_rules_dir
@@ -43,6 +43,17 @@ class Settings(BaseSettings):
     max_batch_items: int = Field(default=1000, ge=1, le=100_000, description="most projects in one batch request")
     reload_poll_s: float = Field(default=2.0, ge=0, description="seconds between rule-folder checks; 0: never poll")
     form_enabled: bool = Field(default=True, description="serve the initiation web form at /")
+    form_secret: SecretStr | None = Field(
+        default=None,
+        description="key that signs the web form's CSRF tokens; unset: `gradegate serve` makes one for its "
+        "workers (set it yourself when running several processes through uvicorn directly)",
+    )
+    form_origins: list[str] = Field(
+        default_factory=list,
+        description='other origins allowed to post the web form, as JSON (e.g. ["https://gg.example.com"]) — '
+        "a proxy that changes the Host header",
+    )
+    form_token_max_age_s: int = Field(default=7200, ge=60, description="how long a form token stays valid")
 
     @field_validator("db_schema")
     @classmethod

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 
 from gradegate.reports.formatting import limits_words
 from gradegate.scoring import RISK_FACTORS, GradingRules, InputError, what_if
-from gradegate.service.pages import FormField, fatal_page, form_values, log_decision, place_issues, render
+from gradegate.service.pages import FormField, fatal_page, forged, form_values, log_decision, place_issues, render
 from gradegate.service.problems import Problem
 
 router = APIRouter(include_in_schema=False)
@@ -64,16 +64,16 @@ def form_fields(rules: GradingRules) -> list[FormField]:
     return fields
 
 
-def _render(rules: GradingRules, **context: Any) -> HTMLResponse:
+def _render(request: Request, rules: GradingRules, **context: Any) -> HTMLResponse:
     context.setdefault("result", None)
     context.setdefault("whatif", None)
-    return render("form.html", rules=rules, fields=form_fields(rules), **context)
+    return render(request, "form.html", rules=rules, fields=form_fields(rules), **context)
 
 
 @router.get("/", response_class=HTMLResponse)
 def form(request: Request) -> HTMLResponse:
     with request.app.state.service.rules.use() as rulesets:
-        return _render(rulesets.grading.rules)
+        return _render(request, rulesets.grading.rules)
 
 
 @router.post("/", response_class=HTMLResponse)
@@ -82,6 +82,9 @@ async def submit(request: Request) -> HTMLResponse:
     service = request.app.state.service
     with service.rules.use() as rulesets:
         grading = rulesets.grading
+        refused = forged(request, data)
+        if refused is not None:
+            return _render(request, grading.rules, status=403, fatal=refused)
         fields = form_fields(grading.rules)
         values = form_values(data, fields)
         record = {k: v for k, v in values.items() if v.strip() != ""}
@@ -89,11 +92,13 @@ async def submit(request: Request) -> HTMLResponse:
             result = grading.grade(record)
         except InputError as exc:
             errors, general = place_issues(exc.issues, [f.name for f in fields])
-            return _render(grading.rules, values=values, errors=errors, general=general)
+            return _render(request, grading.rules, values=values, errors=errors, general=general)
         out = result.model_dump(mode="json")
         try:
             decision_id = await log_decision(request, "/", record, out, result.ruleset)
         except Problem as exc:
-            return fatal_page("form.html", exc, rules=grading.rules, fields=fields, values=values, result=None)
+            return fatal_page(
+                request, "form.html", exc, rules=grading.rules, fields=fields, values=values, result=None, whatif=None
+            )
         advice = what_if(grading.rules, result)
-        return _render(grading.rules, values=values, result=result, whatif=advice, decision_id=decision_id)
+        return _render(request, grading.rules, values=values, result=result, whatif=advice, decision_id=decision_id)

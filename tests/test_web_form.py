@@ -3,6 +3,7 @@ server-side messages beside the fields. Driven in a real headless chromium."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -106,16 +107,28 @@ def test_server_side_messages_beside_the_fields(server: LiveServer, browser, art
         page.close()
 
 
+def form_client(url: str) -> tuple[httpx.Client, str]:
+    """A client that fetched the form (its cookie kept) and the form's CSRF token."""
+    client = httpx.Client(base_url=url, timeout=30)
+    page = client.get("/")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token, page.text[:500]
+    return client, token.group(1)
+
+
 def test_form_without_a_browser(server: LiveServer) -> None:
-    page = httpx.get(server.url + "/")
+    client, token = form_client(server.url)
+    page = client.get("/")
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
     assert "战略核心项目" in page.text and "项目等级评定" in page.text
     form = {**FILLED, "strategic_status": "core", "network_position": "new_entry", "tech_maturity": "mature"}
     form |= {"expedite": "none", **{f"risk_{f}": "low" for f in ("scope", "legal", "cost", "contract_terms")}}
-    bad = httpx.post(server.url + "/", data=form)  # risk_supplier missing
+    form["csrf_token"] = token
+    bad = client.post("/", data=form)  # risk_supplier missing
     assert bad.status_code == 422 and 'id="err-risk_supplier"' in bad.text
     assert "&lt;b&gt;省网&lt;/b&gt; &amp; 双向改造" in bad.text
-    good = httpx.post(server.url + "/", data={**form, "risk_supplier": "high"})
+    good = client.post("/", data={**form, "risk_supplier": "high"})
+    client.close()
     assert good.status_code == 200 and 'id="decision-id"' in good.text
 
 
@@ -129,11 +142,13 @@ def test_no_grade_shown_when_it_cannot_be_logged(tmp_path: Path) -> None:
         **{f"risk_{f}": "low" for f in ("scope", "legal", "cost", "contract_terms", "supplier")},
     }
     with LiveServer(settings, roles=["viewer"]) as live:
+        client, form["csrf_token"] = form_client(live.url)
         lock = sqlite3.connect(settings.db_path, timeout=0.1)
         lock.execute("BEGIN EXCLUSIVE")
         try:
-            page = httpx.post(live.url + "/", data=form)
+            page = client.post("/", data=form)
         finally:
+            client.close()
             lock.rollback()
             lock.close()
     assert page.status_code == 503 and 'id="fatal"' in page.text

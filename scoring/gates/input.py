@@ -6,7 +6,6 @@ decision, so they become warnings; everything else that is wrong is an error.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +13,15 @@ from typing import Any
 from gradegate.scoring import errors as E
 from gradegate.scoring.errors import FieldIssue, InputError
 from gradegate.scoring.gates.model import STATUS_RANK, STATUSES, GateRules
-from gradegate.scoring.values import EnumVocabulary, Issues, is_blank, parse_codes, parse_text, require_object
+from gradegate.scoring.values import (
+    EnumVocabulary,
+    Issues,
+    did_you_mean,
+    is_blank,
+    parse_codes,
+    parse_text,
+    require_object,
+)
 from gradegate.scoring.vocabulary import ID_MAX_LENGTH
 
 FIELDS = ("project_id", "gate", "level", "grading", "flags", "passed_gates", "deliverables")
@@ -212,5 +219,4 @@ class GateRequestParser:
 
 
 def _hint(word: str, known: Any) -> str:
-    close = difflib.get_close_matches(str(word), list(known), n=1, cutoff=0.75)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return did_you_mean(str(word), known)

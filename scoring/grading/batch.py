@@ -8,7 +8,7 @@ per problem), and the counts say so.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +18,7 @@ from gradegate.scoring import errors as E
 from gradegate.scoring.errors import TableError
 from gradegate.scoring.files import EXCEL_MAX_ROWS, atomic_path, table_format
 from gradegate.scoring.grading.frame import ERROR_COLUMNS, BatchGrades, grade_frame, grade_records
+from gradegate.scoring.grading.input import PASS_THROUGH, RECORD_FIELDS
 from gradegate.scoring.grading.ruleset import GradingRuleSet
 from gradegate.scoring.tabular import (
     CsvChunkWriter,
@@ -27,6 +28,7 @@ from gradegate.scoring.tabular import (
     write_excel,
     write_table,
 )
+from gradegate.scoring.values import did_you_mean
 
 CHUNK_BYTES = 32 << 20  # ~180,000 projects a chunk: memory stays flat whatever the file's size
 
@@ -46,6 +48,17 @@ class GradingRun:
         self.ruleset = ruleset
         self.source = Path(source)
         self.read = self.graded = self.rejected = self.error_lines = 0
+        self.warnings: list[str] = []  # said once per run: columns the grader does not read
+
+    def _check_columns(self, columns: Iterable[str]) -> None:
+        if self.warnings:
+            return
+        for column in columns:
+            if column not in RECORD_FIELDS:
+                self.warnings.append(
+                    f"column {column!r} is not a grading column{did_you_mean(column, RECORD_FIELDS)}; ignored "
+                    f"(pass-through columns kept in the graded table: {', '.join(PASS_THROUGH)})"
+                )
 
     def _chunks(self, on_progress: Callable[[int], None]) -> Iterator[BatchGrades]:
         fmt = table_format(self.source)
@@ -54,7 +67,9 @@ class GradingRun:
         if fmt == "csv":
             yield from self._csv_chunks(on_progress)
         elif fmt == "xlsx":
-            yield grade_frame(read_table(self.source), self.ruleset)
+            frame = read_table(self.source)
+            self._check_columns(frame.columns)
+            yield grade_frame(frame, self.ruleset)
         else:
             yield self._jsonl()
 
@@ -63,6 +78,7 @@ class GradingRun:
         first_row = 1
         size = self.source.stat().st_size
         for i, chunk in enumerate(iter_csv_chunks(self.source, CHUNK_BYTES)):
+            self._check_columns(chunk.columns)
             yield grade_frame(chunk, self.ruleset, first_row=first_row, seen=seen)
             first_row += len(chunk)
             on_progress(min(size, (i + 1) * CHUNK_BYTES))

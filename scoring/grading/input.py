@@ -33,6 +33,18 @@ TEXT_LIMITS: dict[str, int | None] = {
     "region": NAME_MAX_LENGTH,
 }
 OVERRIDE_PARTS = ("level", "approved_by", "reason")
+# Descriptive fields: carried through to the result and the graded table, never scored.
+PASS_THROUGH = ("project_name", "office", "region", "stage")
+# Every key a grading record may carry, nested (JSON) or flat (a table row): anything else is a typo.
+RECORD_FIELDS = (
+    "project_id",
+    *PASS_THROUGH,
+    *(name for name in GRADING_FIELDS if name != "risk"),
+    "risk",
+    *(f"risk_{factor}" for factor in RISK_FACTORS),
+    "level_override",
+    *(f"override_{part}" for part in OVERRIDE_PARTS),
+)
 
 
 @dataclass(frozen=True)
@@ -100,6 +112,7 @@ class ProjectParser:
         """The validated project; InputError listing every bad field otherwise."""
         issues = Issues()
         take = issues.take
+        issues.unknown_fields(record, RECORD_FIELDS)
 
         values: dict[str, Any] = {
             name: take(parse_text(record.get(name), name, required=name == "project_id", max_length=limit))
@@ -125,6 +138,8 @@ class ProjectParser:
                 FieldIssue("risk", nested, E.WRONG_TYPE, f"risk must be an object with {list(RISK_FACTORS)}", "object")
             )
             return {}
+        if nested is not None:
+            issues.unknown_fields(nested, RISK_FACTORS, prefix="risk.")
         out: dict[str, str] = {}
         for factor in RISK_FACTORS:
             flat = f"risk_{factor}"
@@ -151,6 +166,7 @@ class ProjectParser:
             )
             return None
         if nested is not None:
+            issues.unknown_fields(nested, OVERRIDE_PARTS, prefix="level_override.")
             given = {part: nested.get(part) for part in OVERRIDE_PARTS}
             names = {part: f"level_override.{part}" for part in OVERRIDE_PARTS}
         else:
