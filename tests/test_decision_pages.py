@@ -31,6 +31,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         yield live
 
 
+def page_client(url: str, path: str) -> tuple[httpx.Client, str]:
+    """A client that opened a page (its CSRF cookie kept) and the token the page's form posts back."""
+    client = httpx.Client(base_url=url, timeout=30)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
+    assert token is not None
+    return client, token.group(1)
+
+
 def logged(server: LiveServer, decision_id: str) -> dict:
     response = httpx.get(f"{server.url}/v1/decisions/{decision_id}", headers=auth(server.keys["viewer"]))
     assert response.status_code == 200, response.text
@@ -191,9 +199,11 @@ def test_grading_form_override_and_bands_in_words(server: LiveServer, browser, a
 
 @pytest.mark.browser
 def test_decision_history_page(server: LiveServer, browser, artifacts_dir: Path) -> None:
-    for deliverable in ("draft", "submitted"):  # two more gate checks of P-HIST, the second the newest
+    client, token = page_client(server.url, "/gates?gate=R1")
+    for deliverable in ("draft", "submitted"):  # two gate checks of P-HIST, the second the newest
         body = {"gate": "R1", "project_id": "P-HIST", "passed_gates": "SDP1", "deliverables.risk_register": deliverable}
-        assert httpx.post(server.url + "/gates", data=body).status_code == 200
+        assert client.post("/gates", data={**body, "csrf_token": token}).status_code == 200
+    client.close()
     api = httpx.get(
         server.url + "/v1/decisions", params={"project_id": "P-HIST"}, headers=auth(server.keys["viewer"])
     ).json()
@@ -239,6 +249,31 @@ def test_pages_carry_no_inline_script_or_style(server: LiveServer) -> None:
 
 
 def test_unknown_gate_is_refused_beside_the_choice(server: LiveServer) -> None:
-    response = httpx.post(server.url + "/gates", data={"gate": "SDP9", "project_id": "P"})
+    client, token = page_client(server.url, "/gates")
+    response = client.post("/gates", data={"gate": "SDP9", "project_id": "P", "csrf_token": token})
+    client.close()
     assert response.status_code == 422 and "关口 &#39;SDP9&#39; 不存在" in response.text
     assert 'id="result"' not in response.text
+
+
+@pytest.mark.parametrize(
+    ("path", "form"),
+    [
+        ("/gates", {"gate": "SDP1", "project_id": "P-FORGED", "level": "office"}),
+        ("/reviewers", {"kind": "contract", "id": "P-FORGED", "amount_rmb": "1", "clauses": "legal_terms",
+                        "submitter": "E001"}),
+    ],
+)  # fmt: skip
+def test_forged_posts_decide_nothing(server: LiveServer, path: str, form: dict[str, str]) -> None:
+    """A post without the page's token, or from another site, is refused (403) and nothing is logged."""
+    assert httpx.post(server.url + path, data=form).status_code == 403
+    client, token = page_client(server.url, path)
+    foreign = client.post(path, data={**form, "csrf_token": token}, headers={"Origin": "http://evil.example"})
+    assert foreign.status_code == 403 and 'id="fatal"' in foreign.text and 'id="result"' not in foreign.text
+    genuine = client.post(path, data={**form, "csrf_token": token}, headers={"Origin": server.url})
+    client.close()
+    assert genuine.status_code == 200 and 'id="decision-id"' in genuine.text
+    history = httpx.get(
+        server.url + "/v1/decisions", params={"project_id": "P-FORGED"}, headers=auth(server.keys["viewer"])
+    ).json()
+    assert [d["route"] for d in history["decisions"]].count(path) == 1  # the genuine post only
