@@ -131,7 +131,7 @@ class ProjectParser:
             raise InputError(issues)
         return Project(**values)
 
-    def _risk(self, record: Mapping[str, Any], issues: list[FieldIssue]) -> dict[str, str]:
+    def _risk(self, record: Mapping[str, Any], issues: Issues) -> dict[str, str]:
         nested = record.get("risk")
         if nested is not None and not isinstance(nested, Mapping):
             issues.append(
@@ -152,7 +152,7 @@ class ProjectParser:
                 out[factor] = parsed
         return out
 
-    def parse_override(self, record: Mapping[str, Any], issues: list[FieldIssue]) -> Override | None:
+    def parse_override(self, record: Mapping[str, Any], issues: Issues) -> Override | None:
         nested = record.get("level_override")
         if nested is not None and not isinstance(nested, Mapping):
             issues.append(

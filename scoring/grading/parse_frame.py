@@ -17,7 +17,7 @@ import pandas as pd
 
 from gradegate.scoring.errors import FieldIssue
 from gradegate.scoring.grading.input import OVERRIDE_PARTS, TEXT_LIMITS, ProjectParser
-from gradegate.scoring.values import NUMBER_PATTERN, TRIM, EnumVocabulary, is_blank, parse_number, parse_text
+from gradegate.scoring.values import NUMBER_PATTERN, TRIM, EnumVocabulary, Issues, is_blank, parse_number, parse_text
 from gradegate.scoring.vocabulary import GRADING_FIELDS, MAX_AMOUNT, RISK_FACTORS
 
 
@@ -135,7 +135,7 @@ def parse_overrides(out: ParsedFrame, frame: pd.DataFrame, parser: ProjectParser
     cells = {part: cols[part].iloc[positions].tolist() for part in OVERRIDE_PARTS}
     for k, pos in enumerate(positions):
         record = {f"override_{part}": cells[part][k] for part in OVERRIDE_PARTS}
-        found: list[FieldIssue] = []
+        found = Issues()
         override = parser.parse_override(record, found)
         out.issues.extend((int(pos), issue) for issue in found)
         if override is not None:
