@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from gradegate.cli import decisions_cmd, grade_cmd, init_cmd, keys_cmd, report_cmd, rules_cmd, serve_cmd
+from gradegate.cli import decisions_cmd, grade_cmd, init_cmd, keys_cmd, report_cmd, rules_cmd, serve_cmd, tables_cmd
 
 app = typer.Typer(
     name="gradegate",
@@ -14,7 +14,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (init_cmd, grade_cmd, rules_cmd, serve_cmd, keys_cmd, decisions_cmd, report_cmd):
+for module in (init_cmd, grade_cmd, rules_cmd, serve_cmd, keys_cmd, decisions_cmd, tables_cmd, report_cmd):
     module.register(app)
 
 

@@ -52,7 +52,13 @@ def report(
         fail(str(exc))
     with _bar(len(frame)) as progress:
         built = build_report(
-            frame, rulesets.grading, rulesets.gates, compare_with=other, source=str(input), progress=progress
+            frame,
+            rulesets.grading,
+            rulesets.gates,
+            compare_with=other,
+            source=str(input),
+            progress=progress,
+            decision_tables=rulesets.tables,
         )
         written = write_report(built, output)
     identity = rulesets.grading.identity

@@ -45,6 +45,6 @@ def render_report(content: bytes, filename: str, fmt: str, rulesets: RuleSets) -
         except TableError as exc:
             message = str(exc).replace(str(path), name)
             raise InputError([FieldIssue("file", filename, E.MALFORMED, message, ACCEPTED_FILES)]) from None
-    report = build_report(frame, rulesets.grading, rulesets.gates, source=name)
+    report = build_report(frame, rulesets.grading, rulesets.gates, source=name, decision_tables=rulesets.tables)
     body = render_html(report).encode("utf-8") if fmt == "html" else workbook_bytes(report)
     return body, MEDIA_TYPES[fmt]

@@ -7,7 +7,7 @@ Excel, CSV) only format what this builds.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -15,11 +15,12 @@ import pandas as pd
 
 from gradegate.reports import summaries, watch
 from gradegate.reports.catalog import TITLES
+from gradegate.reports.decision_tables import table_sections
 from gradegate.reports.formatting import now_china
 from gradegate.reports.gate_status import gate_status
 from gradegate.reports.impact import Impact, compare
 from gradegate.reports.portfolio_input import ERROR_COLUMNS, parse_extras
-from gradegate.scoring import STAGES, GateRuleSet, GradingRuleSet, grade_frame
+from gradegate.scoring import STAGES, GateRuleSet, GradingRuleSet, TableRuleSet, grade_frame
 
 # (phase, done, total): the CLI draws it as a progress bar.
 Progress = Callable[[str, int, int], None]
@@ -66,6 +67,7 @@ def build_report(
     compare_with: GradingRuleSet | None = None,
     source: str = "",
     progress: Progress | None = None,
+    decision_tables: Mapping[str, TableRuleSet] | None = None,
 ) -> Report:
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -121,9 +123,13 @@ def build_report(
             "impact_criteria": impact.criteria,
             "impact_projects": impact.projects,
         }
-    tables["errors"] = error_frame
+    rejected = int(error_frame["row"].nunique())  # rows not graded; a table's refusals are listed, not counted
+    extra = table_sections(frame, graded, decision_tables or {})
+    tables |= extra.tables
+    if extra.errors:
+        error_frame = pd.concat([error_frame, *extra.errors], ignore_index=True).sort_values("row", kind="stable")
+    tables["errors"] = error_frame.reset_index(drop=True)
     lap("summaries")
-    rejected = int(error_frame["row"].nunique())
     return Report(
         generated_at=now_china(),
         source=source,
@@ -133,7 +139,7 @@ def build_report(
         graded=len(graded),
         rejected=rejected,
         tables={key: Table(key, table) for key, table in tables.items()},
-        warnings=extras.warnings,
+        warnings=[*extras.warnings, *extra.warnings],
         impact=impact,
         timings=timings,
     )

@@ -95,6 +95,12 @@ def render_html(report: Report, max_rows: int = MAX_ROWS, top: int = TOP) -> str
             continue
         tables = [html_table(report, k, top if k in TOP_TABLES else max_rows) for k in present]
         sections.append(Section(key, title, note, [charts[c] for c in chart_keys], tables))
+    decided = [k for k in report.tables if k.startswith("table_")]  # decision tables the portfolio carries
+    if decided:
+        note = "投资组合带有决策表的输入列时，逐项目给出其结果，并按办事处计数。"
+        sections.insert(
+            -1, Section("decision_tables", "决策表", note, [], [html_table(report, k, max_rows) for k in decided])
+        )
     view = {
         "source_name": Path(report.source).name if report.source else "(上传)",
         "generated_at": china_time(report.generated_at),

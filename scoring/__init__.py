@@ -16,6 +16,8 @@ Layout (one subpackage per kind of decision over a small kernel):
       grading/       model, checks, input, engine, result, ruleset; frame + parse_frame (batch); whatif
       gates/         model, input, engine, result, ruleset
       reviewers/     model, input, engine, roster, result, ruleset
+      tables/        decision tables as files: model, checks, input, conditions, engine, result,
+                     ruleset; frame (batch path) and batch (the CLI job)
 
 Names are resolved lazily (PEP 562), so `gradegate --help` does not pay for pandas
 and durable_rules; a type checker sees the plain imports below.
@@ -70,6 +72,12 @@ _EXPORTS: dict[str, str] = {
     "ReviewerSelection": "reviewers.result",
     "Roster": "reviewers.roster",
     "ROSTER_COLUMNS": "reviewers.roster",
+    # decision tables
+    "TableRuleSet": "tables.ruleset",
+    "TableRules": "tables.model",
+    "TableResult": "tables.result",
+    "TableRun": "tables.batch",
+    "decide_frame": "tables.frame",
     # values, files, batches
     "TRIM": "values",
     "EnumVocabulary": "values",
@@ -136,6 +144,11 @@ if TYPE_CHECKING:
     from gradegate.scoring.reviewers.ruleset import ReviewerRuleSet
     from gradegate.scoring.rulesets import RuleSets, load_rulesets
     from gradegate.scoring.safe_cells import neutralize_text, xlsx_rows, xlsx_value
+    from gradegate.scoring.tables.batch import TableRun
+    from gradegate.scoring.tables.frame import decide_frame
+    from gradegate.scoring.tables.model import TableRules
+    from gradegate.scoring.tables.result import TableResult
+    from gradegate.scoring.tables.ruleset import TableRuleSet
     from gradegate.scoring.tabular import flatten, read_table, write_csv, write_table
     from gradegate.scoring.values import TRIM, EnumVocabulary, did_you_mean, norm_key
     from gradegate.scoring.vocabulary import GRADING_FIELDS, RISK_FACTORS, RISK_VALUES, STAGES

@@ -8,7 +8,7 @@ from the folder is used (the service keeps serving its last good rule sets).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -18,6 +18,7 @@ from gradegate.scoring.grading.ruleset import GRADING_FILE, GradingRuleSet
 from gradegate.scoring.identity import RuleSetIdentity
 from gradegate.scoring.resources import default_rules_dir
 from gradegate.scoring.reviewers.ruleset import REVIEWERS_FILE, ReviewerRuleSet
+from gradegate.scoring.tables.ruleset import TABLES_DIR, TableRuleSet, load_tables
 
 T = TypeVar("T")
 
@@ -27,9 +28,10 @@ class RuleSets:
     grading: GradingRuleSet
     gates: GateRuleSet
     reviewers: ReviewerRuleSet
+    tables: dict[str, TableRuleSet] = field(default_factory=dict)  # decision tables by code (tables/*.yaml)
 
-    def all(self) -> list[GradingRuleSet | GateRuleSet | ReviewerRuleSet]:
-        return [self.grading, self.gates, self.reviewers]
+    def all(self) -> list[GradingRuleSet | GateRuleSet | ReviewerRuleSet | TableRuleSet]:
+        return [self.grading, self.gates, self.reviewers, *self.tables.values()]
 
     def identities(self) -> list[RuleSetIdentity]:
         return [r.identity for r in self.all()]
@@ -55,7 +57,8 @@ def load_rulesets(directory: Path | None = None) -> RuleSets:
     grading = load(GradingRuleSet.load, GRADING_FILE)
     gates = load(GateRuleSet.load, GATES_FILE)
     reviewers = load(ReviewerRuleSet.load, REVIEWERS_FILE)
+    tables = load(load_tables, TABLES_DIR)
     if issues:
         raise RuleDefinitionError(issues)
-    assert grading is not None and gates is not None and reviewers is not None
-    return RuleSets(grading=grading, gates=gates, reviewers=reviewers)
+    assert grading is not None and gates is not None and reviewers is not None and tables is not None
+    return RuleSets(grading=grading, gates=gates, reviewers=reviewers, tables=tables)

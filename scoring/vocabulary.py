@@ -20,6 +20,7 @@ class InputField:
     label: str
     minimum: float | None = None  # numbers and integers: the smallest value accepted (inclusive)
     codes: tuple[str, ...] = ()  # enums: every code the contract knows
+    maximum: float | None = None  # numbers and integers: the largest value accepted (inclusive); None = MAX_AMOUNT
 
 
 NUMBER_FIELDS = ("amount_rmb", "external_service_amount_rmb")

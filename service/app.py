@@ -31,7 +31,9 @@ from gradegate.service import (
     routes_decide,
     routes_grade,
     routes_reports,
+    routes_tables,  # decision tables (issue 9)
     web_form,
+    web_tables,
 )
 from gradegate.service.auth import document_security
 from gradegate.service.json_guard import StrictJson
@@ -103,7 +105,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     problems.install(app)
     _openapi = app.openapi
-    app.openapi = lambda: document_security(finish(_openapi()))  # type: ignore[method-assign]
+    # The decision tables are files, described afresh each time (a reload may add one).
+    app.openapi = lambda: routes_tables.document_tables(app, document_security(finish(_openapi())))  # type: ignore[method-assign]
 
     @app.exception_handler(SQLAlchemyError)
     async def _database(request: Request, exc: SQLAlchemyError) -> Response:
@@ -120,6 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes_admin.router)
     app.include_router(routes_grade.router)
     app.include_router(routes_decide.router)
+    app.include_router(routes_tables.router)
     app.include_router(routes_reports.router)
     docs_pages.install(app)
     if settings.form_enabled:
@@ -127,5 +131,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(page_gates.router)
         app.include_router(page_reviewers.router)
         app.include_router(page_history.router)
+        app.include_router(web_tables.router)
     app.mount("/static", StaticFiles(packages=[("gradegate.service", "static")]), name="static")
     return app

@@ -31,8 +31,9 @@ log = logging.getLogger("gradegate.service")
 def folder_fingerprint(directory: Path) -> str:
     """A hash of every rule file's name and bytes: changes when any file does."""
     digest = hashlib.sha256()
-    for path in sorted(directory.glob("*.y*ml")):
-        digest.update(path.name.encode() + b"\0")
+    # Decision tables live in tables/: a table added, changed or removed is a change too.
+    for path in sorted([*directory.glob("*.y*ml"), *directory.glob("tables/*.y*ml")]):
+        digest.update(path.relative_to(directory).as_posix().encode() + b"\0")
         try:
             digest.update(path.read_bytes())
         except OSError:
@@ -63,6 +64,8 @@ def _compile(rulesets: RuleSets) -> RuleSets:
     _ = rulesets.grading.grader
     _ = rulesets.gates.engine
     _ = rulesets.reviewers.engine
+    for table in rulesets.tables.values():
+        _ = table.engine
     return rulesets
 
 

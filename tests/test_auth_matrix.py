@@ -40,6 +40,9 @@ ROUTES = [
     ("decision", "GET", "/v1/decisions/{decision_id}", READ),
     ("decisions", "GET", "/v1/decisions", READ),
     ("reports", "POST", "/v1/reports", READ),
+    ("decide", "POST", "/v1/decide/{table}", GRADE),
+    ("decide-batch", "POST", "/v1/decide/{table}/batch", GRADE),
+    ("tables", "GET", "/v1/tables", READ),
     ("reload", "POST", "/v1/rules/reload", {"analyst"}),
     ("keys-list", "GET", "/v1/keys", {"admin"}),
     ("keys-create", "POST", "/v1/keys", {"admin"}),
@@ -69,8 +72,10 @@ def call(server: LiveServer, name: str, method: str, path: str, headers: dict[st
     kwargs: dict = {"headers": headers, "timeout": 60}
     if name == "keys-revoke":
         path = path.format(key_id=server.service.keys.create("viewer", "to revoke")[0].id)
-    path = path.format(decision_id=decision_id)
-    body = {"grade": PROJECT, "batch": {"items": [PROJECT]}, "gates": GATE, "reviewers": REVIEW}
+    path = path.replace("{decision_id}", decision_id).replace("{table}", "price_review")
+    quote = {"quote_id": "Q1", "quote_rmb": "100,000"}
+    body = {"grade": PROJECT, "batch": {"items": [PROJECT]}, "gates": GATE, "reviewers": REVIEW, "decide": quote,
+            "decide-batch": {"items": [quote, {"quote_id": "Q2"}]}}  # fmt: skip
     if name in body:
         kwargs["json"] = body[name]
     elif name == "keys-create":

@@ -14,6 +14,7 @@ from gradegate.cli.main import app
 from gradegate.scoring.gates.model import GateRules
 from gradegate.scoring.grading.model import GradingRules
 from gradegate.scoring.reviewers.model import ReviewerRules
+from gradegate.scoring.tables.model import TableRules
 from gradegate.scoring.vocabulary import STAGES
 from tests.helpers import DOCS as DOCS_DIR
 from tests.helpers import ROOT, doc_section, docs_text, run_cli
@@ -62,7 +63,12 @@ def test_every_command_has_its_section_in_the_cli_reference(command: str) -> Non
     assert command in cli, f"`{command}` is not shown in docs/cli.md"
 
 
-RULE_SECTIONS = {GradingRules: "analysts", GateRules: "analysts-gates", ReviewerRules: "analysts-reviewers"}
+RULE_SECTIONS = {
+    GradingRules: "analysts",
+    GateRules: "analysts-gates",
+    ReviewerRules: "analysts-reviewers",
+    TableRules: "analysts-tables",
+}
 
 
 @pytest.mark.parametrize("model", list(RULE_SECTIONS), ids=lambda m: m.__name__)

@@ -3,6 +3,7 @@ a copy that differs by one weight (B: 战略核心 15 → 25 points)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -18,9 +19,7 @@ SAMPLE = DATA / "sample_portfolio.csv"
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("impact")
     candidate = base / "rules_b"
-    candidate.mkdir()
-    for f in RULES.iterdir():
-        (candidate / f.name).write_bytes(f.read_bytes())
+    shutil.copytree(RULES, candidate)  # the whole folder: decision tables live in tables/
     text = (candidate / "grading.yaml").read_text(encoding="utf-8")
     assert text.count("core: {label: 战略核心, points: 15}") == 1
     text = text.replace("core: {label: 战略核心, points: 15}", "core: {label: 战略核心, points: 25}")
@@ -88,9 +87,7 @@ def test_in_html_and_workbook(out: Path) -> None:
 def test_only_one_direction_when_weight_drops(tmp_path: Path) -> None:
     """And the other way: a smaller weight only lowers projects (office level after the change)."""
     candidate = tmp_path / "rules_c"
-    candidate.mkdir()
-    for f in RULES.iterdir():
-        (candidate / f.name).write_bytes(f.read_bytes())
+    shutil.copytree(RULES, candidate)  # the whole folder: decision tables live in tables/
     text = (candidate / "grading.yaml").read_text(encoding="utf-8")
     (candidate / "grading.yaml").write_text(
         text.replace("core: {label: 战略核心, points: 15}", "core: {label: 战略核心, points: 5}"), encoding="utf-8"

@@ -10,6 +10,9 @@ from gradegate.scoring.grading.model import Band, Criterion, GradingRules, forma
 from gradegate.scoring.rulefile import Loc, Problem, label_clashes
 from gradegate.scoring.vocabulary import GRADING_FIELDS, LEVELS, RISK_FACTORS, RISK_VALUES
 
+# Read by the record parser itself: a rule file's own field may not take one of these names.
+DESCRIPTIVE_FIELDS = ("project_id", "project_name", "office", "region", "stage", "risk", "level_override")
+
 
 def grading_problems(rules: GradingRules) -> list[Problem]:
     """Everything wrong with a schema-valid grading rule file, each with where it is."""
@@ -17,19 +20,26 @@ def grading_problems(rules: GradingRules) -> list[Problem]:
     if set(rules.level_labels) != set(LEVELS):
         out.append(Problem(("level_labels",), "levels", f"give a label for exactly {list(LEVELS)}"))
     seen_codes: set[str] = set()
+    known = rules.input_fields()
+    for name, extra in rules.fields.items():
+        if name in GRADING_FIELDS or name in DESCRIPTIVE_FIELDS:
+            out.append(Problem(("fields", name), "duplicate_field", f"{name!r} is a field of grading.md already"))
+        if extra.values:
+            out.extend(label_clashes(extra.values, ("fields", name, "values")))
     seen_fields: set[str] = set()
     for i, c in enumerate(rules.criteria):
         loc: Loc = ("criteria", i)
         if c.code in seen_codes:
             out.append(Problem((*loc, "code"), "duplicate_criterion", f"criterion code {c.code!r} is used twice"))
         seen_codes.add(c.code)
-        field = GRADING_FIELDS.get(c.field)
+        field = known.get(c.field)
         if field is None:
             out.append(
                 Problem(
                     (*loc, "field"),
                     "unknown_field",
-                    f"unknown input field {c.field!r}; a criterion can score one of {sorted(GRADING_FIELDS)}",
+                    f"unknown input field {c.field!r}; a criterion can score one of {sorted(known)} "
+                    "(declare a new one under `fields`)",
                 )
             )
             continue

@@ -13,7 +13,7 @@ from gradegate.scoring.engine import CompiledRuleset, Condition
 from gradegate.scoring.errors import EngineError
 from gradegate.scoring.grading.input import Project
 from gradegate.scoring.grading.model import Band, CountCondition, GradingRules
-from gradegate.scoring.vocabulary import GRADING_FIELDS, RISK_VALUES
+from gradegate.scoring.vocabulary import RISK_VALUES
 
 Match = tuple[int, int | str]  # (criterion index, band index | enum code | risk level index)
 
@@ -82,17 +82,18 @@ class DurableGrader:
         conditions = compile_conditions(rules)
         self._ruleset = CompiledRuleset("grading", conditions)
         self._match = {name: match_of(name) for name in conditions}
-        self._numbers = [name for name, f in GRADING_FIELDS.items() if f.kind == "number"]
-        self._integers = [name for name, f in GRADING_FIELDS.items() if f.kind == "integer"]
-        self._enums = [name for name, f in GRADING_FIELDS.items() if f.kind == "enum"]
+        fields = rules.input_fields()  # grading.md's and the rule file's own `fields`
+        self._numbers = [name for name, f in fields.items() if f.kind == "number"]
+        self._integers = [name for name, f in fields.items() if f.kind == "integer"]
+        self._enums = [name for name, f in fields.items() if f.kind == "enum"]
 
     def fact(self, project: Project) -> dict[str, Any]:
         """The fact the rules read: numbers, enum codes, and how many risk factors have each value."""
-        fact: dict[str, Any] = {name: float(getattr(project, name)) for name in self._numbers}
+        fact: dict[str, Any] = {name: float(project.value(name)) for name in self._numbers}
         for name in self._integers:
-            fact[name] = int(getattr(project, name))
+            fact[name] = int(project.value(name))
         for name in self._enums:
-            fact[name] = getattr(project, name)
+            fact[name] = project.value(name)
         risks = list(project.risk.values())
         for v in RISK_VALUES:
             fact[_count_field(v)] = risks.count(v)

@@ -67,7 +67,7 @@ class Explainer:
                 entry["input"] = dict(project.risk)
                 risk = self._risk[key]
             else:
-                entry["input"] = getattr(project, field)
+                entry["input"] = project.value(field)
             total += entry["points"]
             criteria.append(entry)
         labels = self.labels

@@ -20,7 +20,7 @@ from gradegate.scoring.grading.input import OVERRIDE_PARTS, Project
 from gradegate.scoring.grading.model import Band, Criterion, GradingRules
 from gradegate.scoring.grading.parse_frame import ParsedFrame, parse_frame
 from gradegate.scoring.grading.ruleset import GradingRuleSet
-from gradegate.scoring.vocabulary import GRADING_FIELDS, RISK_FACTORS, RISK_VALUES
+from gradegate.scoring.vocabulary import RISK_FACTORS, RISK_VALUES
 
 ERROR_COLUMNS = ["row", "project_id", "field", "value", "reason", "message"]
 PASSTHROUGH = ["project_id", "project_name", "office", "region", "stage"]
@@ -232,11 +232,12 @@ def _project_columns(projects: list[Project | None], ruleset: GradingRuleSet, n:
         name: np.array([attr(p, name) for p in projects], dtype=object) for name in PASSTHROUGH if name != "stage"
     }
     cols["stage"] = pd.Categorical([attr(p, "stage") for p in projects], categories=list(vocab.stage.labels))
-    for name, field in GRADING_FIELDS.items():
+    for name, field in ruleset.rules.input_fields().items():
         if field.kind in ("number", "integer"):
-            cols[name] = np.array([np.nan if p is None else getattr(p, name) for p in projects], dtype="float64")
+            cols[name] = np.array([np.nan if p is None else p.value(name) for p in projects], dtype="float64")
         elif field.kind == "enum":
-            cols[name] = pd.Categorical([attr(p, name) for p in projects], categories=list(vocab.enums[name].labels))
+            values = [None if p is None else p.value(name) for p in projects]
+            cols[name] = pd.Categorical(values, categories=list(vocab.enums[name].labels))
     for f in RISK_FACTORS:
         cols[f"risk_{f}"] = pd.Categorical(
             [None if p is None else p.risk[f] for p in projects], categories=list(vocab.risk_value.labels)

@@ -7,7 +7,7 @@ CSV/Excel file (`risk_scope`…, `override_level`…); both shapes are accepted.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -70,6 +70,11 @@ class Project:
     region: str | None = None
     stage: str | None = None
     level_override: Override | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # the rule file's own `fields`, by name
+
+    def value(self, name: str) -> Any:
+        """An input field's value, grading.md's or the rule file's own."""
+        return self.extra[name] if name in self.extra else getattr(self, name)
 
 
 class GradingVocabulary:
@@ -77,7 +82,7 @@ class GradingVocabulary:
 
     def __init__(self, rules: GradingRules):
         self.enums: dict[str, EnumVocabulary] = {}
-        for name, field in GRADING_FIELDS.items():
+        for name, field in rules.input_fields().items():  # noqa: F402 — the loop's, not dataclasses'
             if field.kind != "enum":
                 continue
             criterion = rules.criterion_for(name)
@@ -99,20 +104,27 @@ class GradingVocabulary:
 class ProjectParser:
     def __init__(self, rules: GradingRules):
         self.vocab = GradingVocabulary(rules)
+        self.fields = rules.input_fields()
+        # A record may carry the rule file's own fields too (grading on new fields).
+        self.record_fields = (*RECORD_FIELDS, *(name for name in self.fields if name not in RECORD_FIELDS))
 
     @cached_property
     def numeric_fields(self) -> dict[str, tuple[float, bool]]:
         return {
             name: (f.minimum or 0.0, f.kind == "integer")
-            for name, f in GRADING_FIELDS.items()
+            for name, f in self.fields.items()
             if f.kind in ("number", "integer")
         }
+
+    def maximum(self, name: str) -> float:
+        limit = self.fields[name].maximum
+        return MAX_AMOUNT if limit is None else limit
 
     def parse(self, record: Mapping[str, Any]) -> Project:
         """The validated project; InputError listing every bad field otherwise."""
         issues = Issues()
         take = issues.take
-        issues.unknown_fields(record, RECORD_FIELDS)
+        issues.unknown_fields(record, self.record_fields)
 
         values: dict[str, Any] = {
             name: take(parse_text(record.get(name), name, required=name == "project_id", max_length=limit))
@@ -120,11 +132,16 @@ class ProjectParser:
         }
         stage = record.get("stage")
         values["stage"] = None if is_blank(stage) else take(self.vocab.stage.parse(stage))
+        extra: dict[str, Any] = {}
         for name, (minimum, integer) in self.numeric_fields.items():
-            number = take(parse_number(record.get(name), name, minimum=minimum, maximum=MAX_AMOUNT, integer=integer))
-            values[name] = int(number) if integer and number is not None else number
+            maximum = self.maximum(name)
+            number = take(parse_number(record.get(name), name, minimum=minimum, maximum=maximum, integer=integer))
+            (values if name in GRADING_FIELDS else extra)[name] = (
+                int(number) if integer and number is not None else number
+            )
         for name, vocab in self.vocab.enums.items():
-            values[name] = take(vocab.parse(record.get(name)))
+            (values if name in GRADING_FIELDS else extra)[name] = take(vocab.parse(record.get(name)))
+        values["extra"] = extra
         values["risk"] = self._risk(record, issues)
         values["level_override"] = self.parse_override(record, issues)
         if issues:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, NonNegativeInt, model_validator
 
 from gradegate.scoring.engine import MIN_CONSTANT
 from gradegate.scoring.rulefile import RuleFileHeader, RuleModel
-from gradegate.scoring.vocabulary import RISK_FACTORS
+from gradegate.scoring.vocabulary import GRADING_FIELDS, RISK_FACTORS, InputField
 
 Number = Annotated[float, Field(allow_inf_nan=False)]
 Label = Annotated[str, Field(min_length=1, max_length=60)]
@@ -154,10 +154,43 @@ class Criterion(RuleModel):
         return next(level for level in self.levels if level.holds(counts))
 
 
+class ExtraField(RuleModel):
+    """An input field the rule file adds to grading.md's (e.g. 客户信用等级), so that a criterion
+    can score it: `number` / `integer` with `min` (default 0) and `max`, or `enum` with `values`.
+    Required in every record, like the contract's fields."""
+
+    type: Literal["number", "integer", "enum"]
+    label: Label
+    min: Number | None = None
+    max: Number | None = None
+    values: dict[Code, Label] | None = None
+
+    @model_validator(mode="after")
+    def _fits_type(self) -> ExtraField:
+        if self.type == "enum" and (not self.values or self.min is not None or self.max is not None):
+            raise ValueError("an enum field needs `values` (code: Chinese label) and no min/max")
+        if self.type != "enum" and self.values:
+            raise ValueError(f"a {self.type} field has no `values`; give min/max")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min:g} is above max {self.max:g}")
+        return self
+
+    def input_field(self, name: str) -> InputField:
+        if self.type == "enum":
+            return InputField(name, "enum", self.label, codes=tuple(self.values or {}))
+        return InputField(name, self.type, self.label, minimum=self.min or 0.0, maximum=self.max)
+
+
 class GradingRules(RuleFileHeader):
     threshold: NonNegativeInt
     level_labels: dict[str, Label]
     criteria: list[Criterion] = Field(min_length=1)
+    fields: dict[Code, ExtraField] = Field(default_factory=dict)  # input fields beyond grading.md's
+
+    def input_fields(self) -> dict[str, InputField]:
+        """Every field a criterion may score: grading.md's, then the rule file's own `fields`."""
+        extra = {name: f.input_field(name) for name, f in self.fields.items() if name not in GRADING_FIELDS}
+        return {**GRADING_FIELDS, **extra}
 
     @property
     def max_score(self) -> int:

@@ -74,9 +74,11 @@ def parse_text_column(out: ParsedFrame, col: pd.Series, name: str, required: boo
     out.columns[name] = pd.Series([None if isinstance(p, FieldIssue) else p for p in parsed], dtype="str")
 
 
-def parse_number_column(out: ParsedFrame, col: pd.Series, name: str, minimum: float, integer: bool) -> None:
+def parse_number_column(
+    out: ParsedFrame, col: pd.Series, name: str, minimum: float, integer: bool, maximum: float = MAX_AMOUNT
+) -> None:
     def check(v: Any) -> Any:
-        return parse_number(v, name, minimum=minimum, maximum=MAX_AMOUNT, integer=integer)
+        return parse_number(v, name, minimum=minimum, maximum=maximum, integer=integer)
 
     if _is_text(col):
         stripped = col.str.strip(TRIM)
@@ -92,7 +94,7 @@ def parse_number_column(out: ParsedFrame, col: pd.Series, name: str, minimum: fl
         out.columns[name] = numbers
         return
     with np.errstate(invalid="ignore"):
-        ok = shaped & np.isfinite(numbers) & (numbers >= minimum) & (numbers <= MAX_AMOUNT)
+        ok = shaped & np.isfinite(numbers) & (numbers >= minimum) & (numbers <= maximum)
         if integer:
             ok &= np.floor(numbers) == numbers
     out.reject(np.flatnonzero(~ok), col, check)
@@ -151,7 +153,7 @@ def parse_frame(frame: pd.DataFrame, parser: ProjectParser) -> ParsedFrame:
         parse_text_column(out, _column(frame, name), name, required=name == "project_id")
     parse_enum_column(out, _column(frame, "stage"), parser.vocab.stage, "stage", optional=True)
     for name, (minimum, integer) in parser.numeric_fields.items():
-        parse_number_column(out, _column(frame, name), name, minimum, integer)
+        parse_number_column(out, _column(frame, name), name, minimum, integer, parser.maximum(name))
     for name, vocab in parser.vocab.enums.items():
         parse_enum_column(out, _column(frame, name), vocab, name)
     for factor in RISK_FACTORS:

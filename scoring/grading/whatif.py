@@ -104,7 +104,9 @@ def _smallest_change(c: Criterion, value: Any, current: int, need: int, up: bool
 
 def _band_change(c: Criterion, x: float, current: int, need: int, up: bool) -> tuple[Any, str, int] | None:
     assert c.bands is not None
-    minimum = GRADING_FIELDS[c.field].minimum or 0.0
+    # A rule file's own field starts where its first band does (bands cover it from its minimum).
+    known = GRADING_FIELDS.get(c.field)
+    minimum = (known.minimum or 0.0) if known is not None else c.bands[0].interval.lo
     best: tuple[float, float, Band] | None = None
     for band in c.bands:
         iv = band.interval

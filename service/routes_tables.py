@@ -1,0 +1,176 @@
+"""POST /v1/decide/{table}, /v1/decide/{table}/batch and GET /v1/tables: the decision tables
+of the rule folder over HTTP, every decision logged like the other routes.
+
+The tables are files, so the OpenAPI document describes them when it is asked for
+(`document_tables`): each table's inputs as a JSON Schema and an example record.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from gradegate.scoring import FieldIssue, InputError, RulesetRef, RuleSets, TableResult, TableRuleSet
+from gradegate.scoring import errors as E
+from gradegate.service.auth import GRADE, ReaderDep, authenticate
+from gradegate.service.deps import GradeContext, RulesDep, read_json_object
+from gradegate.service.problems import Problem
+from gradegate.service.routes_grade import json_response
+from gradegate.service.runtime import Service
+
+router = APIRouter(tags=["decision tables 决策表"])
+DECIDE_PATH = "/v1/decide/{table}"
+
+
+class DecideOut(TableResult):
+    decision_id: str = Field(description="the id of this decision in the decision log")
+
+
+class DecideBatchItem(BaseModel):
+    index: int
+    id: Any = Field(default=None, description="the item's id field, as given")
+    ok: bool
+    result: TableResult | None = None
+    errors: list[dict[str, Any]] | None = Field(default=None, description="field, value, reason, message, accepted")
+
+
+class DecideBatchOut(BaseModel):
+    decision_id: str
+    table: str
+    ruleset: RulesetRef
+    decided: int
+    failed: int
+    results: list[DecideBatchItem]
+
+
+class TableInfo(BaseModel):
+    code: str
+    label: str
+    description: str | None
+    id_field: str
+    hit_policy: str
+    inputs: list[dict[str, Any]] = Field(description="name, type, label, required, default, accepted, values")
+    outputs: list[dict[str, Any]] = Field(description="name, label, values (code → 中文)")
+    rules: list[dict[str, str]]
+    ruleset: RulesetRef
+
+
+class TablesOut(BaseModel):
+    tables: list[TableInfo]
+
+
+def find_table(rules: RuleSets, code: str) -> TableRuleSet:
+    table = rules.tables.get(code)
+    if table is None:
+        known = ", ".join(rules.tables) or "none"
+        raise Problem(404, "unknown-table", "Unknown decision table", f"no decision table {code!r}; tables: {known}")
+    return table
+
+
+@router.post(
+    DECIDE_PATH,
+    response_model=DecideOut,
+    summary="One record through a decision table",
+    responses={
+        404: {"description": "no table of that code (problem details)"},
+        422: {"description": "invalid fields: problem details naming each field, value and what is accepted"},
+    },
+)
+async def decide(table: str, request: Request) -> Response:
+    """`outputs` (each coded output with its `<name>_label`), the rules that matched, the rule set
+    and `decision_id`. The body is one record: the table's inputs (see `GET /v1/tables`)."""
+    caller = await authenticate(request, GRADE)
+    service: Service = request.app.state.service
+    record = await read_json_object(request)
+    with service.rules.use() as rules:
+        chosen = find_table(rules, table)
+        result = chosen.decide(record)
+        out = result.model_dump(mode="json")
+        decision_id = await service.log.record(
+            route=f"/v1/decide/{chosen.code}", key_id=caller.key_id, input=record, output=out, ruleset=result.ruleset
+        )
+    return json_response({**out, "decision_id": decision_id})
+
+
+@router.post(
+    DECIDE_PATH + "/batch",
+    response_model=DecideBatchOut,
+    summary="A list of records through a decision table; bad items reported",
+)
+async def decide_batch(table: str, request: Request, ctx: GradeContext) -> Response:
+    """Body `{"items": [record, …]}`. One entry per item, in order: `ok` with the result, or the
+    item's field errors; good items are decided whatever the others hold."""
+    chosen = find_table(ctx.rules, table)
+    body = await read_json_object(request)
+    items = body.get("items")
+    limit = ctx.service.settings.max_batch_items
+    if not isinstance(items, list) or len(items) > limit or set(body) != {"items"}:
+        given = len(items) if isinstance(items, list) else items
+        message = f'give {{"items": [record, …]}} with 1–{limit} records (GRADEGATE_MAX_BATCH_ITEMS)'
+        issue = {"field": "items", "value": given, "reason": E.WRONG_TYPE, "message": message, "accepted": message}
+        raise Problem(422, "invalid-request", "Invalid request", message, [issue])
+    results = await run_in_threadpool(_decide_items, chosen, items)
+    decided = sum(1 for r in results if r["ok"])
+    out = {
+        "table": chosen.code,
+        "ruleset": chosen.ref.model_dump(),
+        "decided": decided,
+        "failed": len(results) - decided,
+        "results": results,
+    }
+    decision_id = await ctx.log.record(
+        route=f"/v1/decide/{chosen.code}/batch", key_id=ctx.caller.key_id, input=items, output=out, ruleset=chosen.ref
+    )
+    return json_response({"decision_id": decision_id, **out})
+
+
+def _decide_items(table: TableRuleSet, items: list[Any]) -> list[dict[str, Any]]:
+    results: list[dict[str, Any]] = []
+    for index, item in enumerate(items):
+        entry: dict[str, Any] = {"index": index}
+        try:
+            if not isinstance(item, dict):
+                issue = FieldIssue("", item, E.WRONG_TYPE, f"item {index} is not a JSON object", "object")
+                raise InputError([issue])
+            entry["id"] = item.get(table.rules.id_field)
+            entry.update(ok=True, result=table.decide(item).model_dump(mode="json"))
+        except InputError as exc:
+            entry.update(ok=False, errors=[i.to_dict() for i in exc.issues])
+        results.append(entry)
+    return results
+
+
+@router.get("/v1/tables", response_model=TablesOut, summary="The decision tables: inputs, outputs, rules")
+async def list_tables(rules: RulesDep, caller: ReaderDep) -> Response:
+    """Per table: code, label, id field, hit policy, inputs (type, 中文 label, required or default,
+    accepted values), outputs (with their labels) and rules."""
+    return json_response({"tables": [t.describe() for t in rules.tables.values()]})
+
+
+def document_tables(app: FastAPI, openapi: dict[str, Any]) -> dict[str, Any]:
+    """Each table's inputs and an example record in the decide routes' OpenAPI entries."""
+    service = getattr(app.state, "service", None)
+    if service is None:
+        return openapi
+    with service.rules.use() as rules:
+        tables = list(rules.tables.values())
+    schemas = {"oneOf": [t.json_schema() for t in tables]} if tables else {"type": "object"}
+    examples = {t.code: {"summary": t.rules.label, "value": t.example()} for t in tables}
+    paths = openapi.get("paths", {})
+    for path, wrap in ((DECIDE_PATH, False), (DECIDE_PATH + "/batch", True)):
+        operation = paths.get(path, {}).get("post")
+        if operation is None:
+            continue
+        schema = {"type": "object", "properties": {"items": {"type": "array", "items": schemas}}} if wrap else schemas
+        shown = {c: {**e, "value": {"items": [e["value"]]}} for c, e in examples.items()} if wrap else examples
+        content = {"application/json": {"schema": schema, "examples": shown}}
+        operation["requestBody"] = {"required": True, "content": content}
+        for parameter in operation.get("parameters", []):
+            if parameter.get("name") == "table":
+                parameter["schema"] = {"type": "string", "enum": [t.code for t in tables]}
+                parameter["description"] = "; ".join(f"{t.code}: {t.rules.label}" for t in tables)
+    return openapi
