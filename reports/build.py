@@ -16,6 +16,7 @@ import pandas as pd
 from gradegate.reports import summaries, watch
 from gradegate.reports.catalog import TITLES
 from gradegate.reports.decision_tables import table_sections
+from gradegate.reports.formatting import now_china
 from gradegate.reports.gate_status import gate_status
 from gradegate.reports.impact import Impact, compare
 from gradegate.reports.portfolio_input import (
@@ -127,7 +128,7 @@ def build_report(
         "stage_summary": summaries.stage_summary(graded),
         "score_distribution": summaries.score_distribution(graded, grading.rules.max_score, labels),
         "watch_near_threshold": watch.near_threshold(graded),
-        "watch_blocked_company": watch.blocked_company(projects),
+        "watch_blocked_company": watch.blocked_company(projects, graded),
         "watch_overrides": watch.overrides(graded),
         "gate_status": projects,
         "gate_by_stage": summaries.gate_stage_summary(projects, blocking),
@@ -139,6 +140,7 @@ def build_report(
         other = grade_frame(frame, compare_with, unit_exponents=units).graded
         impact = compare(graded, other[other["row"].isin(graded["row"])], grading, compare_with)
         tables |= {
+            "impact_rules": impact.rules,
             "impact_summary": impact.summary,
             "impact_changes": impact.changes,
             "impact_criteria": impact.criteria,
@@ -152,7 +154,7 @@ def build_report(
     tables["errors"] = error_frame.reset_index(drop=True)
     lap("summaries")
     return Report(
-        generated_at=datetime.now().astimezone().replace(microsecond=0),
+        generated_at=now_china(),
         source=source,
         grading=grading,
         gates=gates,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from gradegate.reports.formatting import amount_cn
 from gradegate.reports.summaries import BIN_WIDTH
 
 if TYPE_CHECKING:  # reports.build imports nothing from here; the annotation only
@@ -107,11 +108,6 @@ def histogram(
     return chart
 
 
-def wan(value: float) -> str:
-    """RMB in 万元 (ten thousands), as managers quote amounts."""
-    return f"{value / 10_000:,.0f}万"
-
-
 def report_charts(report: Report) -> list[Chart]:
     labels = report.grading.rules.level_labels
     levels = report.table("level_summary")
@@ -138,7 +134,7 @@ def report_charts(report: Report) -> list[Chart]:
             "各办事处金额(按等级)",
             list(office["office"]),
             [(COLORS.get(lv, "#888"), labels[lv], list(office[f"amount_{lv}"])) for lv in labels],
-            wan,
+            amount_cn,
         ),
         stacked_bars(
             "gates_by_stage",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from gradegate.reports.rule_changes import grading_changes
 from gradegate.scoring import GradingRuleSet
 
 DIRECTION_LABELS = {"up": "升为公司级", "down": "降为办事处级"}
@@ -18,6 +19,7 @@ DIRECTION_LABELS = {"up": "升为公司级", "down": "降为办事处级"}
 class Impact:
     version_a: str
     version_b: str
+    rules: pd.DataFrame  # what changed in the rules (change, before, after): stated before who moves
     summary: pd.DataFrame  # one row: compared, up, down, unchanged, mean delta, graded under one only
     changes: pd.DataFrame  # projects whose final level differs
     criteria: pd.DataFrame  # per criterion (and the total): mean points A/B, mean delta, projects changed
@@ -97,6 +99,7 @@ def compare(graded_a: pd.DataFrame, graded_b: pd.DataFrame, a: GradingRuleSet, b
     return Impact(
         version_a=a.identity.version,
         version_b=b.identity.version,
+        rules=grading_changes(a.rules, b.rules),
         summary=summary,
         changes=changes.reset_index(drop=True),
         criteria=pd.DataFrame(rows),

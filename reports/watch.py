@@ -12,7 +12,7 @@ NEAR_COLUMNS = [
     "computed_level_label", "level_label",
 ]  # fmt: skip
 BLOCKED_COLUMNS = [
-    "row", "project_id", "project_name", "office", "stage", "next_gate", "next_gate_label", "readiness",
+    "row", "project_id", "project_name", "office", "stage", "amount_rmb", "next_gate", "next_gate_label", "readiness",
     "blocking_count", "blocking", "owners", "decision_authority_label",
 ]  # fmt: skip
 OVERRIDE_COLUMNS = [
@@ -28,10 +28,14 @@ def near_threshold(graded: pd.DataFrame, near: int = NEAR) -> pd.DataFrame:
     return frame[NEAR_COLUMNS].reset_index(drop=True)
 
 
-def blocked_company(gate_projects: pd.DataFrame) -> pd.DataFrame:
-    """Company-level projects whose next gate is blocked: what blocks them and whose move it is."""
+def blocked_company(gate_projects: pd.DataFrame, graded: pd.DataFrame) -> pd.DataFrame:
+    """Company-level projects whose next gate is blocked, largest amount first (people.md): what
+    blocks them and whose move it is."""
     frame = gate_projects[(gate_projects["level"] == "company") & (gate_projects["gate_status"] == "blocked")]
-    return frame.sort_values(["readiness", "row"], kind="stable")[BLOCKED_COLUMNS].reset_index(drop=True)
+    amount = graded.set_index("row")["amount_rmb"]
+    frame = frame.assign(amount_rmb=frame["row"].map(amount))
+    order = frame.sort_values(["amount_rmb", "row"], ascending=[False, True], kind="stable")
+    return order[BLOCKED_COLUMNS].reset_index(drop=True)
 
 
 def overrides(graded: pd.DataFrame) -> pd.DataFrame:

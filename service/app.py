@@ -24,6 +24,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from gradegate.service import (
     docs_pages,
+    page_gates,
+    page_history,
+    page_reviewers,
     problems,
     routes_admin,
     routes_bundles,
@@ -37,6 +40,7 @@ from gradegate.service import (
 from gradegate.service.auth import document_security
 from gradegate.service.json_guard import StrictJson
 from gradegate.service.limits import BodyLimit
+from gradegate.service.openapi import finish
 from gradegate.service.problems import Problem, problem_response
 from gradegate.service.runtime import Service
 from gradegate.service.settings import Settings
@@ -105,6 +109,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1",
         description=DESCRIPTION,
         lifespan=lifespan,
+        # Operation ids are the route functions' names (`grade`, `gate_check`): what generated
+        # clients call their methods.
+        generate_unique_id_function=lambda route: route.name,
         docs_url=None,  # served offline by docs_pages: no CDN
         redoc_url=None,
     )
@@ -114,7 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     _openapi = app.openapi
     # The decision tables are files, described afresh each time (a reload may add one).
-    app.openapi = lambda: routes_tables.document_tables(app, document_security(_openapi()))  # type: ignore[method-assign]
+    app.openapi = lambda: routes_tables.document_tables(app, document_security(finish(_openapi())))  # type: ignore[method-assign]
 
     @app.exception_handler(SQLAlchemyError)
     async def _database(request: Request, exc: SQLAlchemyError) -> Response:
@@ -137,6 +144,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     docs_pages.install(app)
     if settings.form_enabled:
         app.include_router(web_form.router)
+        app.include_router(page_gates.router)
+        app.include_router(page_reviewers.router)
+        app.include_router(page_history.router)
         app.include_router(web_tables.router)
     app.mount("/static", StaticFiles(packages=[("gradegate.service", "static")]), name="static")
     return app

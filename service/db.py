@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, Column, DateTime, Engine, MetaData, String, Table, create_engine, event
+from sqlalchemy import JSON, Column, DateTime, Engine, Index, MetaData, String, Table, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 
 from gradegate.service.settings import Settings
@@ -32,6 +32,18 @@ decisions = Table(
     Column("ruleset_name", String(80), nullable=False),
     Column("ruleset_version", String(40), nullable=False),
     Column("ruleset_hash", String(80), nullable=False),
+)
+
+# Whom each decision is about (a project id, an order or contract number): one row per
+# subject, so a project's history is an index lookup, batches included. Its own table,
+# not a column: `create_all` adds it to a database made before it existed.
+decision_subjects = Table(
+    "gradegate_decision_subjects",
+    metadata,
+    Column("decision_id", String(36), nullable=False, index=True),
+    Column("subject_id", String(80), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_gradegate_decision_subjects_subject", "subject_id", "created_at"),
 )
 
 api_keys = Table(

@@ -11,6 +11,10 @@ Group commit: the rows queued while a write is in flight go together in the
 next transaction. Each request still waits for its own commit, but under load
 one commit (one fsync, one round trip to PostgreSQL) serves many requests.
 
+Each decision is also filed under the subjects its input names (a project, an
+order or contract; every item of a batch) in the same transaction: what
+`history` reads.
+
 Rows are inserted as the driver takes them (JSON already serialized, once, by
 orjson; no per-row SQLAlchemy type processing), and reading one back goes
 through `DecisionLog.get`, the one place that reads logged decisions.
@@ -27,16 +31,21 @@ from typing import Any
 import orjson
 import uuid_utils
 from pydantic import BaseModel, Field
-from sqlalchemy import DateTime, Engine, select
+from sqlalchemy import DateTime, Engine, Table, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from gradegate.scoring import RulesetRef
-from gradegate.service.db import decisions
+from gradegate.service.db import decision_subjects, decisions
 from gradegate.service.problems import Problem
 
 log = logging.getLogger("gradegate.service")
 
 COLUMNS = ("id", "created_at", "key_id", "route", "input", "output", "ruleset_name", "ruleset_version", "ruleset_hash")
+SUBJECT_COLUMNS = ("decision_id", "subject_id", "created_at")
+# Where a decision's input names whom it is about: a project, an order or contract, the
+# contract an order belongs to. A batch names each of its items' subjects.
+SUBJECT_KEYS = ("project_id", "id", "contract_id")
+SUBJECT_MAX = 80
 
 
 def new_decision_id() -> str:
@@ -69,15 +78,38 @@ class Decision(BaseModel):
     ruleset: RulesetRef
 
 
-def insert_statement(engine: Engine) -> str:
+class DecisionList(BaseModel):
+    project_id: str = Field(description="the subject asked about")
+    since: datetime | None = Field(description="decisions from this moment on; null: all")
+    count: int = Field(description="how many decisions are listed (at most `limit`)")
+    decisions: list[Decision] = Field(description="newest first")
+
+
+def subjects_of(input: Any) -> list[str]:
+    """The subject ids a decision's input names, each once, in order of appearance."""
+    records = input if isinstance(input, list) else [input]
+    found: list[str] = []
+    for record in records:
+        if not isinstance(record, dict):
+            continue
+        for key in SUBJECT_KEYS:
+            value = record.get(key)
+            if isinstance(value, str | int) and not isinstance(value, bool):
+                text = str(value).strip()
+                if text and len(text) <= SUBJECT_MAX and text not in found:
+                    found.append(text)
+    return found
+
+
+def insert_statement(engine: Engine, table: Table = decisions, columns: tuple[str, ...] = COLUMNS) -> str:
     """The INSERT in the driver's own parameter style, JSON columns cast where the database types them."""
     schema = (engine.get_execution_options().get("schema_translate_map") or {}).get(None)
-    table = f'"{schema}".{decisions.name}' if schema else decisions.name
+    name = f'"{schema}".{table.name}' if schema else table.name
     if engine.dialect.name == "postgresql":
-        marks = ["CAST(%s AS jsonb)" if c in ("input", "output") else "%s" for c in COLUMNS]
+        marks = ["CAST(%s AS jsonb)" if c in ("input", "output") else "%s" for c in columns]
     else:
-        marks = ["?"] * len(COLUMNS)
-    return f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({', '.join(marks)})"
+        marks = ["?"] * len(columns)
+    return f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join(marks)})"
 
 
 def json_text(value: Any) -> str:
@@ -89,10 +121,12 @@ class DecisionLog:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._sql = insert_statement(engine)
+        self._subjects_sql = insert_statement(engine, decision_subjects, SUBJECT_COLUMNS)
         # SQLite keeps timestamps as text in SQLAlchemy's format, which `get` reads back.
         self._stamp = engine.dialect.type_descriptor(DateTime(timezone=True)).bind_processor(engine.dialect)
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="decision-log")
-        self._pending: list[tuple[tuple[Any, ...], asyncio.Future[None]]] = []
+        # (decision row, its subject rows, the waiter)
+        self._pending: list[tuple[tuple[Any, ...], list[tuple[Any, ...]], asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
 
     def _row(self, route: str, key_id: str | None, input: Any, output: Any, ruleset: RulesetRef) -> tuple[Any, ...]:
@@ -113,9 +147,10 @@ class DecisionLog:
     async def record(self, *, route: str, key_id: str | None, input: Any, output: Any, ruleset: RulesetRef) -> str:
         """Log one decision; its id once committed, or a 503 problem. `output` may be JSON bytes."""
         row = self._row(route, key_id, input, output, ruleset)
+        subjects = [(row[0], subject, row[1]) for subject in subjects_of(input)]
         loop = asyncio.get_running_loop()
         done: asyncio.Future[None] = loop.create_future()
-        self._pending.append((row, done))
+        self._pending.append((row, subjects, done))
         if self._writer is None or self._writer.done():
             # Starts on the loop's next turn: the requests being handled right now join its first group.
             self._writer = loop.create_task(self._write_groups())
@@ -127,42 +162,62 @@ class DecisionLog:
         while self._pending:
             group, self._pending = self._pending, []
             try:
-                await loop.run_in_executor(self._thread, self._write, [row for row, _ in group])
+                await loop.run_in_executor(self._thread, self._write, group)
             except Exception as exc:  # whatever failed, every waiter hears of it and no one gets a success
                 level = logging.ERROR if isinstance(exc, SQLAlchemyError) else logging.CRITICAL
                 log.log(level, "decision log write of %d row(s) failed: %s", len(group), exc)
-                for _, done in group:
+                for _, _, done in group:
                     if not done.done():
                         done.set_exception(unavailable())
             else:
-                for _, done in group:
+                for _, _, done in group:
                     if not done.done():
                         done.set_result(None)
 
-    def _write(self, rows: list[tuple[Any, ...]]) -> None:
-        """One transaction for the group, in the writer thread."""
+    def _write(self, group: list[tuple[tuple[Any, ...], list[tuple[Any, ...]], Any]]) -> None:
+        """One transaction for the group (decisions and their subjects), in the writer thread."""
+        subjects = [subject for _, rows, _ in group for subject in rows]
         with self.engine.begin() as conn:
-            conn.exec_driver_sql(self._sql, rows)
+            conn.exec_driver_sql(self._sql, [row for row, _, _ in group])
+            if subjects:
+                conn.exec_driver_sql(self._subjects_sql, subjects)
 
     def close(self) -> None:
         """Wait for the write in flight, then write whatever is still queued."""
         self._thread.shutdown(wait=True)
         group, self._pending = self._pending, []
         if group:
-            self._write([row for row, _ in group])
+            self._write(group)
 
     def get(self, decision_id: str) -> Decision | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(decisions).where(decisions.c.id == decision_id)).first()
-        if row is None:
-            return None
-        created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
-        return Decision(
-            decision_id=row.id,
-            created_at=created,
-            key_id=row.key_id,
-            route=row.route,
-            input=row.input,
-            output=row.output,
-            ruleset=RulesetRef(name=row.ruleset_name, version=row.ruleset_version, hash=row.ruleset_hash),
+        return None if row is None else _decision(row)
+
+    def history(self, subject: str, *, since: datetime | None = None, limit: int = 100) -> list[Decision]:
+        """The decisions about `subject` (a project, order or contract id), newest first, from `since` on."""
+        query = (
+            select(decisions)
+            .join(decision_subjects, decision_subjects.c.decision_id == decisions.c.id)
+            .where(decision_subjects.c.subject_id == subject.strip())
         )
+        if since is not None:
+            # Stored in UTC (SQLite keeps the wall time only): compare in UTC.
+            query = query.where(decision_subjects.c.created_at >= since.astimezone(UTC))
+        query = query.order_by(decision_subjects.c.created_at.desc(), decisions.c.id.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            return [_decision(row) for row in conn.execute(query)]
+
+
+def _decision(row: Any) -> Decision:
+    """A logged decision as read back: the one place that turns a row into a Decision."""
+    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+    return Decision(
+        decision_id=row.id,
+        created_at=created,
+        key_id=row.key_id,
+        route=row.route,
+        input=row.input,
+        output=row.output,
+        ruleset=RulesetRef(name=row.ruleset_name, version=row.ruleset_version, hash=row.ruleset_hash),
+    )

@@ -133,13 +133,6 @@ def read_model(model: type[M], data: dict[str, Any]) -> M:
         raise RequestValidationError(errors) from None
 
 
-def json_body_doc(model: type[BaseModel], examples: dict[str, Any]) -> dict[str, Any]:
-    """The OpenAPI `requestBody` of a route that reads its body with `json_object`."""
-    schema = model.model_json_schema()
-    content = {"schema": schema, "examples": {name: {"value": v} for name, v in examples.items()}}
-    return {"requestBody": {"required": True, "content": {"application/json": content}}}
-
-
 ServiceDep = Annotated[Service, Depends(get_service)]
 RulesDep = Annotated[RuleSets, Depends(use_rules)]
 LogDep = Annotated[DecisionLog, Depends(get_log)]

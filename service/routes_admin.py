@@ -3,23 +3,49 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from datetime import date, datetime, time
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
 
+from gradegate.reports.formatting import CHINA
+from gradegate.scoring import errors as E
 from gradegate.service.auth import AdminDep, ReaderDep, ReloaderDep
-from gradegate.service.decision_log import Decision
-from gradegate.service.deps import LogDep, ServiceDep, json_body_doc, read_json_object, read_model
+from gradegate.service.decision_log import SUBJECT_MAX, Decision, DecisionList
+from gradegate.service.deps import LogDep, ServiceDep, read_json_object, read_model
 from gradegate.service.errors import UnknownRole
 from gradegate.service.keys import ROLE_HELP
+from gradegate.service.openapi import PROBLEM_RESPONSES, answers, body_doc
 from gradegate.service.problems import Problem, rules_problem
 from gradegate.service.routes_grade import json_response
-from gradegate.service.schemas import HealthOut, KeyCreated, KeyOut, KeyRevoked, RulesetsOut
+from gradegate.service.schemas import RulesetsOut
+from gradegate.service.schemas_admin import HealthOut, KeyCreated, KeyCreateIn, KeyOut, KeyRevoked
 
 router = APIRouter()
+EXAMPLE_ID = "01a22a9b-c4f1-7a6d-821f-9382be708c82"
+RULESETS_EXAMPLE = {
+    "generation": 1,
+    "rulesets": [
+        {
+            "kind": "grading",
+            "name": "default-grading",
+            "version": "2026.11-1",
+            "hash": "sha256:a5228b7a3557…",
+            "path": "rules/grading.yaml",
+            "loaded_at": "2026-11-30T03:00:00+00:00",
+        }
+    ],
+    "last_refused": None,
+}
+KEY_EXAMPLE = {
+    "id": "k3x9",
+    "role": "system",
+    "label": "ERP integration",
+    "created_at": "2026-11-30T03:00:00+00:00",
+    "revoked_at": None,
+}
 _HEALTHY = b'{"status":"ok"}'
 
 
@@ -44,14 +70,26 @@ def rulesets_view(service: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/v1/rulesets", tags=["rules"], response_model=RulesetsOut, summary="The rule sets in service")
+@router.get(
+    "/v1/rulesets",
+    tags=["rules"],
+    response_model=RulesetsOut,
+    responses=answers(RULESETS_EXAMPLE),
+    summary="The rule sets in service",
+)
 def rulesets(service: ServiceDep, caller: ReaderDep) -> Response:
     """Name, version, content hash and load time of every rule set this worker serves, and the last
     reload it refused (a broken rule file), if any."""
     return json_response(rulesets_view(service))
 
 
-@router.post("/v1/rules/reload", tags=["rules"], response_model=RulesetsOut, summary="Reload the rule files")
+@router.post(
+    "/v1/rules/reload",
+    tags=["rules"],
+    response_model=RulesetsOut,
+    responses=answers({**RULESETS_EXAMPLE, "generation": 2}),
+    summary="Reload the rule files",
+)
 async def reload_rules(service: ServiceDep, caller: ReloaderDep) -> Response:
     """Validate the rule folder and swap it in whole. A folder that fails validation is refused with
     its issues (file:line) as a 422 problem, and the previous rules keep serving. Other workers
@@ -62,8 +100,83 @@ async def reload_rules(service: ServiceDep, caller: ReloaderDep) -> Response:
     return json_response(rulesets_view(service))
 
 
-@router.get("/v1/decisions/{decision_id}", tags=["decisions"], response_model=Decision, summary="One logged decision")
-def decision(decision_id: str, caller: ReaderDep, log: LogDep) -> Response:
+def parse_since(value: str | None) -> datetime | None:
+    """`since` as people give it: a date (from the start of that day, China Standard Time) or an ISO
+    date-time (China Standard Time unless it names its offset)."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        moment = datetime.fromisoformat(text) if len(text) > 10 else datetime.combine(date.fromisoformat(text), time())
+    except ValueError:
+        raise Problem(
+            422,
+            "invalid-request",
+            "Invalid request",
+            f"query parameter since: {value!r} is not a date",
+            [
+                {
+                    "field": "since",
+                    "value": value,
+                    "reason": E.WRONG_TYPE,
+                    "message": f"since: {value!r} is not a date or date-time",
+                    "accepted": "YYYY-MM-DD or an ISO 8601 date-time, e.g. 2026-11-01 or 2026-11-01T09:00:00+08:00",
+                }
+            ],
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA)
+
+
+@router.get(
+    "/v1/decisions",
+    tags=["decisions"],
+    response_model=DecisionList,
+    responses=PROBLEM_RESPONSES,
+    summary="A project's decisions, newest first (决策历史)",
+)
+def decision_history(
+    caller: ReaderDep,
+    log: LogDep,
+    project_id: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=SUBJECT_MAX,
+            description="项目编号 — the subject: a project id, or an order or contract number",
+            examples=["P2026-001"],
+        ),
+    ],
+    since: Annotated[
+        str | None,
+        Query(
+            description="only decisions from then on: YYYY-MM-DD (from 00:00 China Standard Time) or an ISO "
+            "8601 date-time",
+            examples=["2026-11-01"],
+        ),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="at most this many, newest first")] = 100,
+) -> Response:
+    """Every logged decision about the project (a grading, a batch holding it, a gate check, a reviewer
+    selection of an order or contract with this number), newest first, each with its input, output and
+    rule set."""
+    moment = parse_since(since)
+    found = log.history(project_id, since=moment, limit=limit)
+    body = DecisionList(project_id=project_id.strip(), since=moment, count=len(found), decisions=found)
+    return json_response(body.model_dump(mode="json"))
+
+
+@router.get(
+    "/v1/decisions/{decision_id}",
+    tags=["decisions"],
+    response_model=Decision,
+    responses=PROBLEM_RESPONSES,
+    summary="One logged decision",
+)
+def decision(
+    decision_id: Annotated[str, Path(description="a decision_id a decision route answered", examples=[EXAMPLE_ID])],
+    caller: ReaderDep,
+    log: LogDep,
+) -> Response:
     found = log.get(decision_id)
     if found is None:
         raise Problem(
@@ -84,17 +197,15 @@ def decision(decision_id: str, caller: ReaderDep, log: LogDep) -> Response:
     return json_response(found.model_dump(mode="json"))
 
 
-@router.get("/v1/keys", tags=["keys"], response_model=list[KeyOut], summary="List API keys (never their secrets)")
+@router.get(
+    "/v1/keys",
+    tags=["keys"],
+    response_model=list[KeyOut],
+    responses=answers([KEY_EXAMPLE]),
+    summary="List API keys (never their secrets)",
+)
 def list_keys(service: ServiceDep, caller: AdminDep) -> Response:
     return json_response([k.public() for k in service.keys.list()])
-
-
-class KeyIn(BaseModel):
-    """A key to create; an unknown field is refused by name."""
-
-    model_config = ConfigDict(extra="forbid")
-    role: str = Field(description=f"one of {', '.join(ROLE_HELP)}")
-    label: str | None = Field(default=None, max_length=200)
 
 
 @router.post(
@@ -102,11 +213,12 @@ class KeyIn(BaseModel):
     tags=["keys"],
     status_code=201,
     response_model=KeyCreated,
+    responses=answers({**KEY_EXAMPLE, "key": "gg_k3x9_…"}, 201),
     summary="Create an API key (shown once)",
-    openapi_extra=json_body_doc(KeyIn, {"viewer": {"role": "viewer", "label": "dashboards"}}),
+    openapi_extra=body_doc(KeyCreateIn, {"viewer": {"role": "viewer", "label": "dashboards"}}),
 )
 async def create_key(request: Request, service: ServiceDep, caller: AdminDep) -> Response:
-    body = read_model(KeyIn, await read_json_object(request))
+    body = read_model(KeyCreateIn, await read_json_object(request))
     role, label = body.role, body.label
     try:
         record, secret = await run_in_threadpool(service.keys.create, role, label)
@@ -131,8 +243,18 @@ async def create_key(request: Request, service: ServiceDep, caller: AdminDep) ->
     return response
 
 
-@router.delete("/v1/keys/{key_id}", tags=["keys"], response_model=KeyRevoked, summary="Revoke an API key")
-def revoke_key(key_id: str, service: ServiceDep, caller: AdminDep) -> Response:
+@router.delete(
+    "/v1/keys/{key_id}",
+    tags=["keys"],
+    response_model=KeyRevoked,
+    responses=answers({"id": "k3x9", "revoked": True}),
+    summary="Revoke an API key",
+)
+def revoke_key(
+    key_id: Annotated[str, Path(description="the key's id (the part after `gg_`)", examples=["k3x9"])],
+    service: ServiceDep,
+    caller: AdminDep,
+) -> Response:
     if not service.keys.revoke(key_id):
         raise Problem(404, "key-not-found", "Key not found", f"no active key {key_id!r}")
     return json_response({"id": key_id, "revoked": True})

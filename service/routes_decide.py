@@ -10,50 +10,30 @@ from fastapi.responses import Response
 
 from gradegate.scoring import InputError, ReviewerRuleSet, Roster
 from gradegate.service.deps import AS_OF_PARAMETER, DecideContext, read_json_object
+from gradegate.service.openapi import PROBLEM_RESPONSES, body_doc
 from gradegate.service.problems import Problem
 from gradegate.service.routes_grade import json_response
-from gradegate.service.schemas import GateOut, ReviewersOut
+from gradegate.service.schemas_decide import (
+    GATE_EXAMPLE,
+    REVIEW_EXAMPLE,
+    GateCheckIn,
+    GateCheckOut,
+    ReviewerOut,
+    ReviewIn,
+)
 
-router = APIRouter(tags=["gates and reviewers 决策点/评审点 · 评审专家"])
-
-GATE_EXAMPLE = {
-    "project_id": "P2026-001",
-    "gate": "SDP1",
-    "level": "company",
-    "flags": {"bid": True},
-    "passed_gates": [],
-    "deliverables": {"planning_report": "approved", "initiation_form": "已批准", "grading_form": "submitted"},
-}
-REVIEW_EXAMPLE = {
-    "kind": "contract",
-    "id": "C2026-001",
-    "contract_type": "direct_sale",
-    "amount_rmb": 6000000,
-    "clauses": ["technical_terms", "penalty_terms"],
-    "submitter": "E001",
-    "region": "华南地区部",
-}
-
-
-def _free_form(description: str, examples: dict[str, Any]) -> dict[str, Any]:
-    """The OpenAPI `requestBody` of a route whose body the core validates field by field, and its `as_of`."""
-    content = {"schema": {"type": "object"}, "examples": {k: {"value": v} for k, v in examples.items()}}
-    body = {"required": True, "description": description, "content": {"application/json": content}}
-    return {"requestBody": body, "parameters": [AS_OF_PARAMETER]}
+router = APIRouter(tags=["gates and reviewers 决策点/评审点 · 评审专家"], responses=PROBLEM_RESPONSES)
 
 
 @router.post(
     "/v1/gates/check",
-    response_model=GateOut,
-    summary="Readiness of one gate for one project",
-    openapi_extra=_free_form(
-        "gates.md: project_id, gate, level (company 公司级 / office 办事处级) or grading, flags, "
-        "passed_gates, deliverables (missing 缺失 < draft 草稿 < submitted 已提交 < approved 已批准)",
-        {"SDP1 立项决策": GATE_EXAMPLE},
-    ),
+    response_model=GateCheckOut,
+    summary="Readiness of one gate for one project (关口就绪检查)",
+    openapi_extra={**body_doc(GateCheckIn, {"SDP1 立项决策": GATE_EXAMPLE}), "parameters": [AS_OF_PARAMETER]},
 )
 async def gate_check(request: Request, ctx: DecideContext) -> Response:
-    """`ready`, `applicable`, the decision authority, and what blocks: prerequisites, then deliverables."""
+    """`ready`, `applicable`, the decision authority, and what blocks: prerequisites, then deliverables,
+    each with its owner role (whose move it is)."""
     body = await read_json_object(request)
     result = ctx.rules.gates.check(body, ctx.rules.grading)
     out = result.model_dump(mode="json")
@@ -63,7 +43,8 @@ async def gate_check(request: Request, ctx: DecideContext) -> Response:
     return json_response({**out, "decision_id": decision_id})
 
 
-def _roster(service: Any, reviewers: ReviewerRuleSet, inline: Any) -> Roster:
+def roster_for(service: Any, reviewers: ReviewerRuleSet, inline: Any) -> Roster:
+    """The inline roster when one is given, else the configured roster file (read again when it changes)."""
     if inline is not None:
         return reviewers.roster_from_records(inline)
     path = Path(service.settings.roster_path)
@@ -87,20 +68,18 @@ def _roster(service: Any, reviewers: ReviewerRuleSet, inline: Any) -> Roster:
 
 @router.post(
     "/v1/reviewers/select",
-    response_model=ReviewersOut,
-    summary="Required roles and the review panel for an order or contract",
-    openapi_extra=_free_form(
-        "reviewers.md: kind (order 订单 / contract 合同), id, contract_id, contract_type, amount_rmb, "
-        "clauses, submitter, region, product_lines, disagreement, unresolved_disagreement, high_risk; "
-        "optional `roster`: a list of experts to use instead of the configured roster file",
-        {"合同评审": REVIEW_EXAMPLE},
-    ),
+    response_model=ReviewerOut,
+    summary="Required roles and the review panel for an order or contract (评审专家选择)",
+    openapi_extra={**body_doc(ReviewIn, {"合同评审": REVIEW_EXAMPLE}), "parameters": [AS_OF_PARAMETER]},
 )
-async def reviewers_select(request: Request, ctx: DecideContext) -> Response:
-    body = await read_json_object(request)
-    record = dict(body)
-    roster = _roster(ctx.service, ctx.rules.reviewers, record.pop("roster", None))
-    result = ctx.rules.reviewers.select(record, roster)
+async def reviewers_select(http: Request, ctx: DecideContext) -> Response:
+    """Each required role with the rules that required it, the expert picked for it (or why none could
+    be), whether a review meeting is needed, and who decides. The roster is the configured file, or the
+    request's own `roster`."""
+    body = await read_json_object(http)
+    request = dict(body)
+    roster = roster_for(ctx.service, ctx.rules.reviewers, request.pop("roster", None))
+    result = ctx.rules.reviewers.select(request, roster)
     out = result.model_dump(mode="json")
     decision_id = await ctx.log.record(
         route="/v1/reviewers/select", key_id=ctx.caller.key_id, input=body, output=out, ruleset=result.ruleset

@@ -13,19 +13,13 @@ from gradegate.scoring import GradingResult, GradingRuleSet, InputError, issue
 from gradegate.scoring import errors as E
 from gradegate.scoring import what_if as compute_what_if
 from gradegate.service.auth import GRADE, authenticate
-from gradegate.service.deps import (
-    AS_OF_PARAMETER,
-    GradeContext,
-    json_body_doc,
-    read_json_object,
-    read_model,
-    rules_for,
-)
+from gradegate.service.deps import AS_OF_PARAMETER, GradeContext, read_json_object, read_model, rules_for
+from gradegate.service.openapi import PROBLEM_RESPONSES, body_doc
 from gradegate.service.problems import Problem, request_language
 from gradegate.service.runtime import Service
-from gradegate.service.schemas import PROJECT_EXAMPLE, BatchIn, BatchOut, GradeOut, ProjectIn
+from gradegate.service.schemas import BATCH_SECOND, PROJECT_EXAMPLE, BatchBody, BatchIn, BatchOut, GradeOut, ProjectIn
 
-router = APIRouter(tags=["grading 项目等级评定"])
+router = APIRouter(tags=["grading 项目等级评定"], responses=PROBLEM_RESPONSES)
 
 
 def _flag(request: Request, name: str) -> bool:
@@ -60,9 +54,8 @@ def json_response(body: Any) -> Response:
     "/v1/grade",
     response_model=GradeOut,
     summary="Grade one project (项目等级评定)",
-    responses={422: {"description": "invalid fields: problem details listing each field, value and what is accepted"}},
     openapi_extra={
-        **json_body_doc(ProjectIn, {"项目 project": PROJECT_EXAMPLE}),
+        **body_doc(ProjectIn, {"项目 project": PROJECT_EXAMPLE}),
         "parameters": [
             {
                 "name": "what_if",
@@ -106,38 +99,38 @@ async def grade(request: Request) -> Response:
     response_model=BatchOut,
     summary="Grade a list of projects; bad items are reported, good ones graded",
     openapi_extra={
-        **json_body_doc(BatchIn, {"两个项目 two projects": {"items": [PROJECT_EXAMPLE]}}),
+        **body_doc(BatchIn, {"两个项目 two projects": {"items": [PROJECT_EXAMPLE, BATCH_SECOND]}}),
         "parameters": [AS_OF_PARAMETER],
     },
 )
 async def grade_batch(request: Request, ctx: GradeContext) -> Response:
     """One entry per item, in order: `ok` with the result, or the item's field errors.
     A `project_id` given twice is graded once; its later items are reported as duplicates."""
-    body = read_model(BatchIn, await read_json_object(request))
+    items = read_model(BatchBody, await read_json_object(request)).items
     limit = ctx.service.settings.max_batch_items
-    if len(body.items) > limit:
+    if len(items) > limit:
         raise Problem(
             422,
             "batch-too-large",
             "Batch too large",
-            f"the batch holds {len(body.items)} items; at most {limit} per request (GRADEGATE_MAX_BATCH_ITEMS)",
+            f"the batch holds {len(items)} items; at most {limit} per request (GRADEGATE_MAX_BATCH_ITEMS)",
             [
                 {
                     "field": "items",
-                    "value": len(body.items),
+                    "value": len(items),
                     "reason": E.OUT_OF_RANGE,
-                    "message": f"{len(body.items)} items; at most {limit}",
+                    "message": f"{len(items)} items; at most {limit}",
                     "accepted": f"1–{limit} items",
                 }
             ],
         )
     # Up to max_batch_items records: graded in a worker thread, not on the event loop.
-    results = await run_in_threadpool(_grade_items, ctx.rules.grading, body.items, request_language(request))
+    results = await run_in_threadpool(_grade_items, ctx.rules.grading, items, request_language(request))
     graded = sum(1 for r in results if r["ok"])
     ref = ctx.rules.grading.ref
     out = {"ruleset": ref.model_dump(), "graded": graded, "failed": len(results) - graded, "results": results}
     decision_id = await ctx.log.record(
-        route="/v1/grade/batch", key_id=ctx.caller.key_id, input=body.items, output=out, ruleset=ref
+        route="/v1/grade/batch", key_id=ctx.caller.key_id, input=items, output=out, ruleset=ref
     )
     return json_response({"decision_id": decision_id, **out})
 

@@ -10,27 +10,19 @@ from fastapi.responses import Response
 
 from gradegate.service.auth import ReaderDep
 from gradegate.service.deps import RulesDep
+from gradegate.service.openapi import PROBLEM_RESPONSES
 from gradegate.service.problems import Problem
+from gradegate.service.schemas_admin import REPORT_RESPONSES
 from gradegate.service.web_security import REPORT_CSP
 
-router = APIRouter(tags=["reports"])
+router = APIRouter(tags=["reports"], responses=PROBLEM_RESPONSES)
 
 
 @router.post(
     "/v1/reports",
     summary="Portfolio report from an uploaded CSV/Excel portfolio",
     response_class=Response,
-    responses={
-        200: {
-            "description": "the report: an HTML page (format=html) or a workbook (format=xlsx)",
-            "content": {
-                "text/html": {"schema": {"type": "string"}},
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
-                    "schema": {"type": "string", "format": "binary"}
-                },
-            },
-        }
-    },
+    responses=REPORT_RESPONSES,
 )
 async def report(
     file: Annotated[UploadFile, File(description="the portfolio: CSV or .xlsx with the columns of grading.md")],

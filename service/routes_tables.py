@@ -18,11 +18,12 @@ from gradegate.scoring import FieldIssue, InputError, RulesetRef, RuleSets, Tabl
 from gradegate.scoring import errors as E
 from gradegate.service.auth import GRADE, ReaderDep, authenticate
 from gradegate.service.deps import GradeContext, RulesDep, read_json_object
+from gradegate.service.openapi import PROBLEM_RESPONSES
 from gradegate.service.problems import Problem
 from gradegate.service.routes_grade import json_response
 from gradegate.service.runtime import Service
 
-router = APIRouter(tags=["decision tables 决策表"])
+router = APIRouter(tags=["decision tables 决策表"], responses=PROBLEM_RESPONSES)
 DECIDE_PATH = "/v1/decide/{table}"
 
 

@@ -15,8 +15,8 @@ from fastapi.responses import HTMLResponse
 
 from gradegate.reports.templating import environment
 from gradegate.scoring import InputError, TableRuleSet
+from gradegate.service.pages import PAGE_KEY, FormField
 from gradegate.service.problems import Problem
-from gradegate.service.web_form import FORM_KEY, FormField
 
 router = APIRouter(include_in_schema=False)
 YES_NO = [("true", "是"), ("false", "否")]
@@ -82,7 +82,7 @@ async def table_submit(request: Request, code: str) -> HTMLResponse:
         out = result.model_dump(mode="json")
         try:
             decision_id = await service.log.record(
-                route=f"/tables/{table.code}", key_id=FORM_KEY, input=record, output=out, ruleset=result.ruleset
+                route=f"/tables/{table.code}", key_id=PAGE_KEY, input=record, output=out, ruleset=result.ruleset
             )
         except Problem as exc:  # no trace, no decision: the page says so instead of showing one
             return _page(table, exc.status_code, values=values, fatal=exc.detail)

@@ -38,6 +38,7 @@ ROUTES = [
     ("reviewers", "POST", "/v1/reviewers/select", DECIDE),
     ("rulesets", "GET", "/v1/rulesets", READ),
     ("decision", "GET", "/v1/decisions/{decision_id}", READ),
+    ("decisions", "GET", "/v1/decisions", READ),
     ("reports", "POST", "/v1/reports", READ),
     ("decide", "POST", "/v1/decide/{table}", GRADE),
     ("decide-batch", "POST", "/v1/decide/{table}/batch", GRADE),
@@ -80,6 +81,8 @@ def call(server: LiveServer, name: str, method: str, path: str, headers: dict[st
         kwargs["json"] = body[name]
     elif name == "keys-create":
         kwargs["json"] = {"role": "viewer", "label": "made by admin"}
+    elif name == "decisions":
+        kwargs["params"] = {"project_id": PROJECT["project_id"], "since": "2026-01-01"}
     elif name == "reports":
         kwargs["files"] = {"file": ("portfolio.csv", (DATA / "sample_portfolio.csv").read_bytes(), "text/csv")}
     return httpx.request(method, server.url + path, **kwargs)

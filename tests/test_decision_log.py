@@ -45,6 +45,22 @@ def exercise_log(live: LiveServer) -> list[str]:
     gate_record = _read(live, gated["decision_id"])
     assert gate_record["route"] == "/v1/gates/check" and gate_record["ruleset"]["name"] == gated["ruleset"]["name"]
     assert gate_record["output"]["blocking"] == gated["blocking"]
+
+    # The project's history: the batch (it holds the project) then the single grading, newest first.
+    viewer = auth(live.keys["viewer"])
+    listed = httpx.get(live.url + "/v1/decisions", params={"project_id": PROJECT["project_id"]}, headers=viewer)
+    assert listed.status_code == 200, listed.text
+    assert [d["decision_id"] for d in listed.json()["decisions"]] == [
+        batch.json()["decision_id"],
+        graded["decision_id"],
+    ]
+    assert listed.json()["decisions"][1] == record
+    gate_history = httpx.get(live.url + "/v1/decisions", params={"project_id": gate["project_id"]}, headers=viewer)
+    assert gated["decision_id"] in [d["decision_id"] for d in gate_history.json()["decisions"]]
+    later = httpx.get(
+        live.url + "/v1/decisions", params={"project_id": PROJECT["project_id"], "since": "2999-01-01"}, headers=viewer
+    )
+    assert later.status_code == 200 and later.json()["decisions"] == []
     return [graded["decision_id"], batch.json()["decision_id"], gated["decision_id"]]
 
 

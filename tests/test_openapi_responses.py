@@ -20,8 +20,9 @@ from tests.test_auth_matrix import PROJECT, ROUTES, call
 
 # One role allowed on each route (the auth matrix checks the others).
 ROLE = {"grade": "submitter", "batch": "submitter", "gates": "system", "reviewers": "system", "rulesets": "viewer",
-        "decision": "viewer", "reports": "viewer", "reload": "analyst", "bundles": "analyst", "keys-list": "admin",
-        "keys-create": "admin", "keys-revoke": "admin", "decide": "submitter", "decide-batch": "system", "tables": "viewer"}  # fmt: skip
+        "decision": "viewer", "decisions": "viewer", "reports": "viewer", "reload": "analyst", "bundles": "analyst",
+        "keys-list": "admin", "keys-create": "admin", "keys-revoke": "admin", "decide": "submitter",
+        "decide-batch": "system", "tables": "viewer"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from gradegate.reports.formatting import amount_cn
 from tests.helpers import DATA, run_cli
 
 SAMPLE = DATA / "sample_portfolio.csv"
@@ -60,8 +61,9 @@ class Page(HTMLParser):
 @pytest.fixture(scope="module")
 def hostile_portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
     frame = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False).head(60)
-    for i, name in enumerate(HOSTILE):
+    for i, name in enumerate(HOSTILE):  # overridden, so they are listed in the page's 等级特批调整 watch list
         frame.loc[i, "project_name"] = name
+        frame.loc[i, ["override_level", "override_approved_by", "override_reason"]] = ["company", "张总", name]
     frame.loc[3, "office"] = "<b>粗体&办事处</b>"
     path = tmp_path_factory.mktemp("hostile") / "hostile.csv"
     frame.to_csv(path, index=False)
@@ -80,12 +82,15 @@ def test_structure(report: tuple[str, Path]) -> None:
     html, _ = report
     page = Page(html)
     titles = [re.sub(r"^\d+\. ", "", h) for h in page.headings]
-    for section in ("概览", "得分分布", "办事处与地区部", "关注清单", "关口状态", "项目等级评定表", "被拒记录"):
+    assert titles[:2] == ["需要关注", "目录"]  # the executive summary comes first
+    for section in ("概览", "得分分布", "办事处与地区部", "关注清单", "关口状态", "被拒记录"):
         assert section in titles
     assert "规则变更影响" not in titles  # only with --compare-rules
+    assert "项目等级评定表" not in titles  # per-project tables: workbook and CSV only
     tables = {a.get("data-table") for tag, a in page.tags if tag == "table"}
     assert {"level_summary", "office_level", "region_level", "stage_summary", "score_distribution"} <= tables
-    assert {"watch_near_threshold", "watch_blocked_company", "watch_overrides", "gate_by_stage", "grading"} <= tables
+    assert {"watch_near_threshold", "watch_blocked_company", "watch_overrides", "gate_by_stage"} <= tables
+    assert not tables & {"grading", "gate_status", "blocking_items", "impact_projects"}
     charts = [a.get("data-chart") for tag, a in page.tags if tag == "figure"]
     assert charts == ["level_split", "score_distribution", "amount_by_office", "gates_by_stage"]
     assert sum(1 for tag, _ in page.tags if tag == "svg") == 4
@@ -102,9 +107,12 @@ def test_numbers_match_the_tables(report: tuple[str, Path]) -> None:
     for level, label in (("company", "公司级"), ("office", "办事处级")):
         group = graded[graded["level"] == level]
         assert levels[label][1] == str(len(group))
-        assert levels[label][2] == f"{group['amount_rmb'].sum():,.0f}"
-    assert len(page.rows("grading")) == len(graded)
+        assert levels[label][2] == amount_cn(group["amount_rmb"].sum())
+        assert re.search(rf'data-level="{level}"><span>{label}</span><b>{len(group)} 个</b>', html)
     assert re.search(rf'data-count="graded">{len(graded)}<', html)
+    assert f'id="total-amount">{amount_cn(graded["amount_rmb"].sum())}<' in html
+    near = pd.read_csv(out / "csv" / "watch_near_threshold.csv", encoding="utf-8-sig")
+    assert f'<li data-attention="near_threshold"><a href="#t-watch_near_threshold">临界项目：{len(near)} 个' in html
 
 
 def test_hostile_names_are_text(report: tuple[str, Path]) -> None:
@@ -112,9 +120,10 @@ def test_hostile_names_are_text(report: tuple[str, Path]) -> None:
     assert "<script" not in html and "<img" not in html and "<b>粗体" not in html
     assert "&lt;script&gt;" in html
     page = Page(html)
-    names = {row[2] for row in page.rows("grading")}  # 行号, 项目编号, 项目名称, …
-    assert set(HOSTILE) <= names
-    assert any("<b>粗体&办事处</b>" in row for row in page.rows("grading"))
+    listed = page.rows("watch_overrides")  # 行号, 项目编号, 项目名称, …, 特批理由
+    assert set(HOSTILE) <= {row[2] for row in listed}
+    assert set(HOSTILE) <= {row[-1] for row in listed}
+    assert any(row[0] == "<b>粗体&办事处</b>" for row in page.rows("office_level"))
 
 
 def test_standalone(report: tuple[str, Path]) -> None:
@@ -157,16 +166,23 @@ def test_long_tables_are_cut_and_say_so(tmp_path: Path) -> None:
 
     rules = load_rulesets()
     built = build_report(read_table(SAMPLE), rules.grading, rules.gates, source=str(SAMPLE))
-    page = Page(render_html(built, max_rows=25))
-    assert len(page.rows("grading")) == 25
-    html = render_html(built, max_rows=25)
-    assert f"显示前 25 行，共 {built.graded} 行" in html
+    html = render_html(built, max_rows=4, top=3)
+    page = Page(html)
+    near = built.table("watch_near_threshold")
+    assert len(near) > 3 and len(page.rows("watch_near_threshold")) == 3
+    assert [r[1] for r in page.rows("watch_near_threshold")] == list(near["project_id"].head(3))
+    assert f"显示前 3 项，共 {len(near)} 项；完整清单见 report.xlsx 工作表「临界项目(阈值±3分)」" in html
+    offices = built.table("office_level")
+    assert len(offices) > 4 and len(page.rows("office_level")) == 4
+    assert f'data-total="{len(offices)}">（共 {len(offices)} 项）' in html
 
 
 def test_cell_formats() -> None:
     from gradegate.reports.render_html import fmt_cell
 
-    assert fmt_cell("amount_rmb", 12_000_000.4) == "12,000,000"
+    assert fmt_cell("amount_rmb", 12_000_000.4) == "1,200.00 万元"
+    assert fmt_cell("amount_total", 8_179_699_217) == "81.80 亿元"
+    assert fmt_cell("amount_company", 5_000) == "5,000 元"
     assert fmt_cell("amount_share", 0.8628) == "86%"
     assert fmt_cell("readiness", 0.75) == "75%"
     assert fmt_cell("mean_delta", 1.234) == "1.23"

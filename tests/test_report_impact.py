@@ -70,6 +70,13 @@ def test_in_html_and_workbook(out: Path) -> None:
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "规则变更影响" in html and 'data-table="impact_changes"' in html and 'data-table="impact_criteria"' in html
     assert "2026.11-candidate" in html
+    # What changed in the rules is stated before who changes level.
+    assert html.index('data-table="impact_rules"') < html.index('data-table="impact_changes"')
+    rules = csv(out, "impact_rules")
+    assert rules.values.tolist() == [
+        ["规则集版本", "2026.11-1", "2026.11-candidate"],
+        ["战略地位 · core", "战略核心 15 分", "战略核心 25 分"],
+    ]
     book = openpyxl.load_workbook(out / "report.xlsx", read_only=True)
     assert {"规则变更影响汇总", "等级变化项目", "分项得分变化", "逐项目得分变化"} <= set(book.sheetnames)
     changes = pd.read_excel(out / "report.xlsx", sheet_name="等级变化项目")

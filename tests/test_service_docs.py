@@ -18,6 +18,15 @@ def test_every_setting_is_documented_for_operators() -> None:
         assert f"| `GRADEGATE_{name.upper()}` |" in OPERATIONS, name
 
 
+def all_routes(routes: list) -> list:
+    """Every route, through included routers (FastAPI keeps those as `_IncludedRouter` entries)."""
+    found = []
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        found += all_routes(inner.routes) if inner is not None else [route]
+    return found
+
+
 def test_every_route_is_documented(tmp_path) -> None:
     """Each route of the OpenAPI schema, with each of its methods, has a row in the API guide's routes table."""
     app = create_app(Settings(db_path=tmp_path / "d.db", auth_disabled=True))
@@ -50,3 +59,20 @@ def test_commands_and_benchmark_are_documented() -> None:
     assert "### gradegate serve" in cli and "### gradegate keys" in cli
     assert "### HTTP service" in bench and "bench/bench_http.py" in bench
     assert re.search(r"`POST /v1/grade` \(decision log on\) \| [\d,]+–[\d,]+ \|", bench)
+
+
+def test_every_page_is_documented(tmp_path) -> None:
+    app = create_app(Settings(db_path=tmp_path / "d.db", auth_disabled=True))
+    pages = {
+        route.path
+        for route in all_routes(app.routes)
+        if not getattr(route, "include_in_schema", True)
+        and "GET" in getattr(route, "methods", ())
+        and route.path not in app.openapi()["paths"]
+        and not route.path.startswith(("/docs", "/redoc", "/openapi"))
+    }
+    assert {"/", "/gates", "/reviewers", "/history"} <= pages
+    text = doc_section("pages")
+    for path in pages:
+        assert f"| `{path}" in text, path
+        assert f"`GET {path}" in API, path

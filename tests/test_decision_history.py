@@ -1,0 +1,114 @@
+"""GET /v1/decisions?project_id=…&since=…: a subject's decisions, newest first, with their rule set;
+the subjects a decision is filed under; who may read the list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import httpx
+import pytest
+
+from gradegate.reports.formatting import CHINA
+from gradegate.service.decision_log import subjects_of
+from gradegate.service.settings import Settings
+from gradegate.service.testing import LiveServer, auth
+from tests.test_auth_matrix import PROJECT
+
+ORDER = {
+    "kind": "order",
+    "id": "O-77",
+    "contract_id": "C-77",
+    "amount_rmb": 100000,
+    "clauses": ["product_list"],
+    "submitter": "E001",
+}
+CONTRACT = {
+    "kind": "contract",
+    "id": "C-77",
+    "amount_rmb": 6000000,
+    "clauses": ["technical_terms"],
+    "submitter": "E001",
+}
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    settings = Settings(db_path=tmp_path_factory.mktemp("history") / "d.db", reload_poll_s=0)
+    with LiveServer(settings) as server:
+        system = auth(server.keys["system"])
+        for body in (CONTRACT, ORDER):
+            assert httpx.post(server.url + "/v1/reviewers/select", json=body, headers=system).status_code == 200
+        for total in range(3):  # three gradings of one project, the last one the newest
+            body = {**PROJECT, "project_id": "H-1", "product_line_count": total + 1}
+            assert httpx.post(server.url + "/v1/grade", json=body, headers=system).status_code == 200
+        yield server
+
+
+def listing(live: LiveServer, role: str = "viewer", **params: object) -> httpx.Response:
+    return httpx.get(live.url + "/v1/decisions", params=params, headers=auth(live.keys[role]))
+
+
+def test_newest_first_with_the_rule_set(live: LiveServer) -> None:
+    body = listing(live, project_id="H-1").json()
+    assert body["project_id"] == "H-1" and body["count"] == 3 and body["since"] is None
+    lines = [d["input"]["product_line_count"] for d in body["decisions"]]
+    assert lines == [3, 2, 1]
+    created = [d["created_at"] for d in body["decisions"]]
+    assert created == sorted(created, reverse=True)
+    for d in body["decisions"]:
+        assert d["route"] == "/v1/grade" and d["ruleset"]["name"] == "default-grading"
+        assert d["ruleset"]["hash"].startswith("sha256:")
+    assert [
+        d["input"]["product_line_count"] for d in listing(live, project_id=" H-1 ", limit=2).json()["decisions"]
+    ] == [
+        3,
+        2,
+    ]
+
+
+def test_orders_are_filed_under_their_contract(live: LiveServer) -> None:
+    contract = listing(live, project_id="C-77").json()["decisions"]
+    assert [d["input"]["id"] for d in contract] == ["O-77", "C-77"]
+    assert [d["input"]["id"] for d in listing(live, project_id="O-77").json()["decisions"]] == ["O-77"]
+    assert listing(live, project_id="nobody").json() == {
+        "project_id": "nobody",
+        "since": None,
+        "count": 0,
+        "decisions": [],
+    }
+
+
+def test_since_is_a_china_date_or_a_moment(live: LiveServer) -> None:
+    today = datetime.now(CHINA).date()
+    assert listing(live, project_id="H-1", since=today.isoformat()).json()["count"] == 3
+    assert listing(live, project_id="H-1", since=(today + timedelta(days=1)).isoformat()).json()["count"] == 0
+    body = listing(live, project_id="H-1", since=today.isoformat()).json()
+    assert body["since"] == f"{today.isoformat()}T00:00:00+08:00"
+    soon = (datetime.now(CHINA) + timedelta(minutes=5)).isoformat()
+    assert listing(live, project_id="H-1", since=soon).json()["count"] == 0
+
+
+def test_bad_requests_name_the_field(live: LiveServer) -> None:
+    bad = listing(live, project_id="H-1", since="last week")
+    assert bad.status_code == 422 and bad.headers["content-type"] == "application/problem+json"
+    assert bad.json()["errors"][0]["field"] == "since" and "YYYY-MM-DD" in bad.json()["errors"][0]["accepted"]
+    missing = listing(live)
+    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "project_id"
+    too_many = listing(live, project_id="H-1", limit=5000)
+    assert too_many.status_code == 422 and too_many.json()["errors"][0]["field"] == "limit"
+
+
+def test_viewers_and_analysts_read_it(live: LiveServer) -> None:
+    assert httpx.get(live.url + "/v1/decisions", params={"project_id": "H-1"}).status_code == 401
+    assert listing(live, "submitter", project_id="H-1").status_code == 403
+    assert listing(live, "system", project_id="H-1").status_code == 403
+    assert listing(live, "analyst", project_id="H-1").json()["count"] == 3
+
+
+def test_subjects_of_an_input() -> None:
+    assert subjects_of({"project_id": " P1 ", "x": 1}) == ["P1"]
+    assert subjects_of([{"project_id": "P1"}, {"project_id": "P2"}, {"project_id": "P1"}, "junk"]) == ["P1", "P2"]
+    assert subjects_of({"id": "O1", "contract_id": "C1"}) == ["O1", "C1"]
+    assert subjects_of({"project_id": True}) == [] and subjects_of({"project_id": "x" * 81}) == []
+    assert subjects_of({"project_id": 17}) == ["17"] and subjects_of(None) == []
