@@ -18,9 +18,11 @@ from gradegate.scoring import diff_files, today_cst
 from gradegate.service.auth import ReaderDep
 from gradegate.service.bundles import BundleStore
 from gradegate.service.deps import ServiceDep
+from gradegate.service.openapi import PROBLEM_RESPONSES
 from gradegate.service.routes_grade import json_response
+from gradegate.service.schemas_admin import BundlesOut
 
-router = APIRouter(tags=["rules"])
+router = APIRouter(tags=["rules"], responses=PROBLEM_RESPONSES)  # the page is not in the schema
 SHOWN = 50  # the newest bundles listed (each diffed against the one before it)
 
 
@@ -59,7 +61,9 @@ def bundles_view(store: BundleStore) -> dict[str, Any]:
     }
 
 
-@router.get("/v1/rules/bundles", summary="Published rule bundles: effective now, next, changes")
+@router.get(
+    "/v1/rules/bundles", response_model=BundlesOut, summary="Published rule bundles: effective now, next, changes"
+)
 async def list_bundles(service: ServiceDep, caller: ReaderDep) -> Response:
     """Every published bundle (the newest 50): effective from, versions, who published it and when, its
     state (serving, scheduled, superseded), and in words what changed from the bundle before it."""

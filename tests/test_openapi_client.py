@@ -187,6 +187,8 @@ def test_a_generated_client_calls_every_route(api: Api, spec: dict[str, Any]) ->
     assert isinstance(one, m.Decision) and one.ruleset.name == "default-grading"
     rulesets = api.op("rulesets").sync(client=viewer)
     assert isinstance(rulesets, m.RulesetsOut) and {r.kind for r in rulesets.rulesets} >= {"grading", "gates"}
+    bundles = api.op("list_bundles").sync(client=api.as_role("analyst"))
+    assert isinstance(bundles, m.BundlesOut) and bundles.total == len(bundles.bundles) == 0  # none published here
     reloaded = api.op("reload_rules").sync(client=api.as_role("analyst"))
     assert isinstance(reloaded, m.RulesetsOut) and reloaded.generation == rulesets.generation + 1
     portfolio = (DATA / "sample_portfolio.csv").read_bytes()[:20_000].rsplit(b"\n", 1)[0] + b"\n"
