@@ -18,6 +18,7 @@ from rich.table import Table
 from gradegate.cli.common import (
     EXIT_OK,
     EXIT_REJECTED,
+    AsOfOption,
     RulesOption,
     byte_progress,
     err,
@@ -49,13 +50,14 @@ def decide(
         typer.Option("--errors", help="CSV/.xlsx input: refused rows; default OUTPUT's name + .errors.csv."),
     ] = None,
     rules: RulesOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Run a decision table (决策表) over every record of INPUT.
 
     Exit code 0 when every record was decided, 3 when some were refused (the
     others are still decided), 1 when nothing could run.
     """
-    rulesets = load_rules_or_exit(rules)
+    rulesets = load_rules_or_exit(rules, as_of)
     chosen = _table(rulesets, table)
     fmt = "jsonl"
     if input != "-":

@@ -178,3 +178,22 @@ def test_as_of_decides_under_the_bundle_of_that_day(db_env: dict[str, str], rule
     )
     assert graded.returncode in (0, 3), graded.stderr
     assert "规则 default-grading 2026.11-1" in graded.stderr
+
+
+def test_decide_as_of_uses_the_table_of_that_days_bundle(
+    db_env: dict[str, str], rules_copy: Path, tmp_path: Path
+) -> None:
+    """A decision table changed in a later bundle: `decide --as-of` answers under the table in force that day."""
+    assert run_cli("rules", "publish", "--effective-from", "2026-01-01", env=db_env).returncode == 0
+    _edit(rules_copy, "tables/price_review.yaml", 'version: "1.0"', 'version: "2.0"')
+    _edit(rules_copy, "tables/price_review.yaml", "100000", "200000")
+    # The scenario that pins the old edge would refuse the publish (it does: see the lifecycle docs); moved with it.
+    _edit(rules_copy, "scenarios/tables.yaml", "quote_rmb: 100000.01", "quote_rmb: 200000.01")
+    published = run_cli("rules", "publish", "--rules", rules_copy, "--effective-from", "2026-03-01", env=db_env)
+    assert published.returncode == 0, published.stderr
+    line = json.dumps({"quote_id": "Q1", "quote_rmb": 150000}) + "\n"
+    for day, chair, version in (("2026-02-28", "ops_center", "1.0"), ("2026-03-01", "tech_dept_head", "2.0")):
+        out = run_cli("decide", "price_review", "-", "--as-of", day, input=line, env=db_env)
+        assert out.returncode == 0, out.stderr
+        answer = json.loads(out.stdout)
+        assert (answer["outputs"]["chair"], answer["ruleset"]["version"]) == (chair, version), day
