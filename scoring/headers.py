@@ -48,6 +48,8 @@ def map_headers(
     for code, label in labels.items():
         known[code.lower()] = code
         known[label] = code
+        bare, _ = _split_unit(label)  # a label may carry its own unit: 报价金额(元) is also 报价金额
+        known.setdefault(bare, code)
     through = {name.lower() for name in passthrough}
     prefixes = tuple(passthrough_prefixes)
     out = HeaderMap()
@@ -55,6 +57,8 @@ def map_headers(
     for column in columns:
         written = str(column).strip(TRIM)
         name, unit = _split_unit(written)
+        if written in known:  # the label exactly, its own unit included: nothing to scale
+            name, unit = written, None
         found = known.get(name) or known.get(name.lower())
         if found is None:
             if written.lower() in through or name.lower() in through or written.startswith(prefixes):

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from gradegate.scoring import load_rulesets
 from gradegate.service.settings import Settings
 from gradegate.service.testing import LiveServer, auth
 from tests.helpers import run_cli
@@ -66,16 +67,20 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+@pytest.mark.parametrize("headers", ["codes", "labels"])
 @pytest.mark.parametrize("table", TABLES)
-def test_public_cases_through_the_cli_as_csv(table: str, cases_dir: Path, tmp_path: Path) -> None:
+def test_public_cases_through_the_cli_as_csv(table: str, headers: str, cases_dir: Path, tmp_path: Path) -> None:
+    """Headers as field codes, or as people write them: the inputs' Chinese labels (typo columns stay typos)."""
     cases = load_cases(cases_dir, table)
     columns = sorted({k for c in cases for k in c["input"]})
+    inputs = load_rulesets().tables[table].rules.inputs
+    shown = {k: inputs[k].label if headers == "labels" and k in inputs else k for k in columns}
     source = tmp_path / "in.csv"
     with open(source, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, columns)
-        writer.writeheader()
+        writer = csv.writer(fh)
+        writer.writerow([shown[k] for k in columns])
         for c in cases:
-            writer.writerow({k: _cell(c["input"].get(k)) for k in columns})
+            writer.writerow([_cell(c["input"].get(k)) for k in columns])
     result = run_cli("decide", table, source, "-o", tmp_path / "out.csv")
     assert result.returncode == 3, result.stderr
     with open(tmp_path / "out.csv", encoding="utf-8-sig") as fh:
@@ -174,3 +179,12 @@ def test_the_tables_listing_and_the_openapi_document(server: LiveServer) -> None
         decided = client.post("/v1/decide/price_review", json=example, headers=auth(server.keys["system"]))
         assert decided.status_code == 200, decided.text  # the documented example is a valid record
         assert "table" in json.dumps(operation["parameters"])
+
+
+def test_an_amount_header_in_another_unit_is_refused_with_the_reason(tmp_path: Path) -> None:
+    source = tmp_path / "quotes.csv"
+    source.write_text("报价编号,报价金额(万元)\nQ1,12\n", encoding="utf-8")
+    result = run_cli("decide", "price_review", source, "-o", tmp_path / "out.csv")
+    assert result.returncode == 1
+    assert "报价金额(元)" in result.stderr and "请换算为元" in result.stderr
+    assert not (tmp_path / "out.csv").exists()

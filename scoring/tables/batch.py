@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from gradegate.scoring.errors import TableError
 from gradegate.scoring.files import EXCEL_MAX_ROWS, atomic_path, table_format
+from gradegate.scoring.headers import HeaderMap, map_headers
 from gradegate.scoring.tables.frame import ERROR_COLUMNS, FrameDecisions, decide_frame, output_columns
 from gradegate.scoring.tables.ruleset import TableRuleSet
 from gradegate.scoring.tabular import CsvChunkWriter, iter_csv_chunks, read_table, write_excel, write_table
@@ -27,16 +28,33 @@ class TableRun:
         self.table = table
         self.source = Path(source)
         self.read = self.decided = self.refused = self.error_lines = 0
+        self._headers: HeaderMap | None = None
+
+    def _with_codes(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Columns named by their Chinese labels (people.md) read as the inputs' codes; unknown columns stay
+        (the table refuses a row that fills one, naming it). Amounts are in 元: a header in 万元 is refused."""
+        if self._headers is None:
+            inputs = self.table.rules.inputs
+            labels = {name: spec.label for name, spec in inputs.items()}
+            amounts = [name for name, spec in inputs.items() if spec.type == "number"]
+            self._headers = map_headers(frame.columns, labels, amounts=amounts)
+            scaled = [code for code, exponent in self._headers.unit_exponents.items() if exponent]
+            if scaled:
+                raise TableError(
+                    f"{self.source}: 决策表的金额按元填写；列 {', '.join(labels[c] for c in scaled)} 带有其他单位，"
+                    "请换算为元 (a decision table reads amounts in 元)"
+                )
+        return frame.rename(columns=self._headers.rename)
 
     def _chunks(self, on_progress: Callable[[int], None]) -> Iterator[FrameDecisions]:
         if not self.source.is_file():
             raise TableError(f"{self.source}: no such file")
         if table_format(self.source) == "xlsx":
-            yield decide_frame(read_table(self.source), self.table)
+            yield decide_frame(self._with_codes(read_table(self.source)), self.table)
             return
         first_row, size = 1, self.source.stat().st_size
         for i, chunk in enumerate(iter_csv_chunks(self.source, CHUNK_BYTES)):
-            yield decide_frame(chunk, self.table, first_row=first_row)
+            yield decide_frame(self._with_codes(chunk), self.table, first_row=first_row)
             first_row += len(chunk)
             on_progress(min(size, (i + 1) * CHUNK_BYTES))
 
