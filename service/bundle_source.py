@@ -70,11 +70,7 @@ class AsOfRules:
         try:
             yield gen.rulesets
         finally:
-            with self._lock:
-                gen.users -= 1
-                done = gen.retired and gen.users == 0
-            if done:
-                gen.rulesets.close()
+            gen.release(self._lock)
 
     def _generation(self, bundle_hash: str) -> Generation:
         with self._lock:

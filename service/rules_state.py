@@ -71,6 +71,14 @@ class Generation:
     users: int = 0
     retired: bool = False
 
+    def release(self, lock: threading.Lock) -> None:
+        """One user is done; the last user of a retired generation closes its rule sets."""
+        with lock:
+            self.users -= 1
+            done = self.retired and self.users == 0
+        if done:
+            self.rulesets.close()
+
 
 @dataclass
 class ReloadOutcome:
@@ -119,11 +127,7 @@ class RulesState:
         try:
             yield gen.rulesets
         finally:
-            with self._lock:
-                gen.users -= 1
-                done = gen.retired and gen.users == 0
-            if done:
-                gen.rulesets.close()
+            gen.release(self._lock)
 
     def reload(self, *, only_if_changed: bool = False) -> ReloadOutcome:
         """Load the source again; swap it in when valid, keep the old rules and report why when not."""
