@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from gradegate.service import (
     docs_pages,
+    openapi_tables,
     page_gates,
     page_history,
     page_reviewers,
@@ -121,7 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     _openapi = app.openapi
     # The decision tables are files, described afresh each time (a reload may add one).
-    app.openapi = lambda: routes_tables.document_tables(app, document_security(finish(_openapi())))  # type: ignore[method-assign]
+    app.openapi = lambda: openapi_tables.document_tables(app, document_security(finish(_openapi())))  # type: ignore[method-assign]
 
     @app.exception_handler(SQLAlchemyError)
     async def _database(request: Request, exc: SQLAlchemyError) -> Response:

@@ -42,7 +42,7 @@ class ProblemDetails(BaseModel):
     errors: list[FieldError] | None = Field(default=None, description="per field, when fields are at fault")
 
 
-def _problem(status: int, slug: str, title: str, detail: str, what: str) -> dict[str, Any]:
+def problem_doc(status: int, slug: str, title: str, detail: str, what: str) -> dict[str, Any]:
     example = {"type": f"urn:gradegate:problem:{slug}", "title": title, "status": status, "detail": detail}
     return {
         "description": what,
@@ -52,26 +52,26 @@ def _problem(status: int, slug: str, title: str, detail: str, what: str) -> dict
 
 # Every /v1 route's error answers, declared once and passed to each /v1 route as `responses=`.
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: _problem(
+    401: problem_doc(
         401, "unauthenticated", "API key required", "the API key is unknown or revoked",
         "no key, or an unknown or revoked one",
     ),
-    403: _problem(
+    403: problem_doc(
         403, "forbidden", "Role not allowed", "key k1 has role 'viewer'; /v1/grade needs one of submitter, system",
         "the key's role may not use this route",
     ),
-    404: _problem(
+    404: problem_doc(
         404, "not-found", "Not found", "no decision '0190…' in the log", "no such thing (decision, key, route)"
     ),
-    413: _problem(
+    413: problem_doc(
         413, "too-large", "Request too large", "the body holds more than 1048576 bytes",
         "the body is larger than GRADEGATE_MAX_BODY_BYTES",
     ),
-    422: _problem(
+    422: problem_doc(
         422, "invalid-input", "Invalid input", "1 field(s) are invalid: strategic_status: …",
         "invalid fields or parameters: each named in `errors` with its value and what is accepted",
     ),
-    503: _problem(
+    503: problem_doc(
         503, "decision-log-unavailable", "Decision log unavailable",
         "the decision could not be recorded, so none was made; retry later",
         "the database, the decision log or the roster is unavailable; retry later",

@@ -1,15 +1,15 @@
 """POST /v1/decide/{table}, /v1/decide/{table}/batch and GET /v1/tables: the decision tables
 of the rule folder over HTTP, every decision logged like the other routes.
 
-The tables are files, so the OpenAPI document describes them when it is asked for
-(`document_tables`): each table's inputs as a JSON Schema and an example record.
+The tables are files, so the OpenAPI document describes their records when it is asked for
+(service/openapi_tables.py); the routes' problem answers are the shared ones (openapi.py).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
@@ -18,13 +18,39 @@ from gradegate.scoring import FieldIssue, InputError, RulesetRef, RuleSets, Tabl
 from gradegate.scoring import errors as E
 from gradegate.service.auth import GRADE, ReaderDep, authenticate
 from gradegate.service.deps import GradeContext, RulesDep, read_json_object
-from gradegate.service.openapi import PROBLEM_RESPONSES
+from gradegate.service.openapi import PROBLEM_RESPONSES, problem_doc
 from gradegate.service.problems import Problem
 from gradegate.service.routes_grade import json_response
 from gradegate.service.runtime import Service
 
 router = APIRouter(tags=["decision tables 决策表"], responses=PROBLEM_RESPONSES)
 DECIDE_PATH = "/v1/decide/{table}"
+# The shared problem answers, with the table routes' own 404 and 422 in words and examples.
+UNKNOWN_TABLE = problem_doc(
+    404,
+    "unknown-table",
+    "Unknown decision table",
+    "no decision table 'project_klass'; tables: key_project, price_review, project_class",
+    "no decision table of that code",
+)
+DECIDE_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    404: UNKNOWN_TABLE,
+    422: problem_doc(
+        422,
+        "invalid-input",
+        "Invalid input",
+        "1 field(s) are invalid: amount_rmb: …",
+        "invalid fields: each named in `errors` with its value and what is accepted",
+    ),
+}
+BATCH_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    404: UNKNOWN_TABLE,
+    422: problem_doc(
+        422, "invalid-request", "Invalid request",
+        'give {"items": [record, …]} with 1–1000 records (GRADEGATE_MAX_BATCH_ITEMS)',
+        'the body is not {"items": [record, …]} within the batch limit (a bad item is reported in its result)',
+    ),
+}  # fmt: skip
 
 
 class DecideOut(TableResult):
@@ -76,10 +102,7 @@ def find_table(rules: RuleSets, code: str) -> TableRuleSet:
     DECIDE_PATH,
     response_model=DecideOut,
     summary="One record through a decision table",
-    responses={
-        404: {"description": "no table of that code (problem details)"},
-        422: {"description": "invalid fields: problem details naming each field, value and what is accepted"},
-    },
+    responses=DECIDE_PROBLEMS,
 )
 async def decide(table: str, request: Request) -> Response:
     """`outputs` (each coded output with its `<name>_label`), the rules that matched, the rule set
@@ -101,6 +124,7 @@ async def decide(table: str, request: Request) -> Response:
     DECIDE_PATH + "/batch",
     response_model=DecideBatchOut,
     summary="A list of records through a decision table; bad items reported",
+    responses=BATCH_PROBLEMS,
 )
 async def decide_batch(table: str, request: Request, ctx: GradeContext) -> Response:
     """Body `{"items": [record, …]}`. One entry per item, in order: `ok` with the result, or the
@@ -150,28 +174,3 @@ async def list_tables(rules: RulesDep, caller: ReaderDep) -> Response:
     """Per table: code, label, id field, hit policy, inputs (type, 中文 label, required or default,
     accepted values), outputs (with their labels) and rules."""
     return json_response({"tables": [t.describe() for t in rules.tables.values()]})
-
-
-def document_tables(app: FastAPI, openapi: dict[str, Any]) -> dict[str, Any]:
-    """Each table's inputs and an example record in the decide routes' OpenAPI entries."""
-    service = getattr(app.state, "service", None)
-    if service is None:
-        return openapi
-    with service.rules.use() as rules:
-        tables = list(rules.tables.values())
-    schemas = {"oneOf": [t.json_schema() for t in tables]} if tables else {"type": "object"}
-    examples = {t.code: {"summary": t.rules.label, "value": t.example()} for t in tables}
-    paths = openapi.get("paths", {})
-    for path, wrap in ((DECIDE_PATH, False), (DECIDE_PATH + "/batch", True)):
-        operation = paths.get(path, {}).get("post")
-        if operation is None:
-            continue
-        schema = {"type": "object", "properties": {"items": {"type": "array", "items": schemas}}} if wrap else schemas
-        shown = {c: {**e, "value": {"items": [e["value"]]}} for c, e in examples.items()} if wrap else examples
-        content = {"application/json": {"schema": schema, "examples": shown}}
-        operation["requestBody"] = {"required": True, "content": content}
-        for parameter in operation.get("parameters", []):
-            if parameter.get("name") == "table":
-                parameter["schema"] = {"type": "string", "enum": [t.code for t in tables]}
-                parameter["description"] = "; ".join(f"{t.code}: {t.rules.label}" for t in tables)
-    return openapi

@@ -173,9 +173,13 @@ def test_the_tables_listing_and_the_openapi_document(server: LiveServer) -> None
         doc = client.get("/openapi.json").json()
         operation = doc["paths"]["/v1/decide/{table}"]["post"]
         content = operation["requestBody"]["content"]["application/json"]
-        titles = [s["title"] for s in content["schema"]["oneOf"]]
-        assert any(t.startswith("price_review") for t in titles)
+        schemas = doc["components"]["schemas"]
+        assert content["schema"] == {"$ref": "#/components/schemas/DecideIn"}  # one of the tables' records
+        assert {"$ref": "#/components/schemas/DecidePriceReviewIn"} in schemas["DecideIn"]["oneOf"]
+        record = schemas["DecidePriceReviewIn"]
+        assert "price_review" in record["description"] and record["additionalProperties"] is False
         example = content["examples"]["price_review"]["value"]
+        assert set(record["required"]) <= set(example) <= set(record["properties"])
         decided = client.post("/v1/decide/price_review", json=example, headers=auth(server.keys["system"]))
         assert decided.status_code == 200, decided.text  # the documented example is a valid record
         assert "table" in json.dumps(operation["parameters"])
