@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from gradegate.scoring import TableRuleSet
+from gradegate.scoring import GradegateError, TableRuleSet
 from gradegate.service.openapi import REF
 from gradegate.service.routes_tables import DECIDE_PATH
 
@@ -25,8 +25,10 @@ def document_tables(app: FastAPI, openapi: dict[str, Any]) -> dict[str, Any]:
         return openapi
     with service.rules.use() as rules:
         tables = list(rules.tables.values())
-        # Each table deciding its example record: the answers shown are real ones.
-        decided = {t.code: t.decide(t.example()).model_dump(mode="json") for t in tables}
+        # Each table deciding its example record: the answers shown are real ones. A table whose
+        # generated example it refuses (a tight text limit, say) is shown without an answer example:
+        # the document must never fail because of one table file.
+        decided = {code: out for code, out in ((t.code, _example_answer(t)) for t in tables) if out is not None}
     _add_schemas(openapi.setdefault("components", {}).setdefault("schemas", {}), tables)
     paths = openapi.get("paths", {})
     records = {t.code: {"summary": t.rules.label, "value": t.example()} for t in tables}
@@ -43,7 +45,7 @@ def document_tables(app: FastAPI, openapi: dict[str, Any]) -> dict[str, Any]:
                 parameter["description"] = "; ".join(f"{t.code}: {t.rules.label}" for t in tables)
                 parameter["examples"] = {t.code: {"summary": t.rules.label, "value": t.code} for t in tables}
     one = {code: {**out, "decision_id": EXAMPLE_DECISION_ID} for code, out in decided.items()}
-    many = {t.code: _batch_answer(t, decided[t.code]) for t in tables}
+    many = {t.code: _batch_answer(t, decided[t.code]) for t in tables if t.code in decided}
     for path, shown in ((DECIDE_PATH, one), (BATCH_PATH, many)):
         if path in paths:
             paths[path]["post"]["responses"]["200"]["content"]["application/json"]["examples"] = {
@@ -53,6 +55,13 @@ def document_tables(app: FastAPI, openapi: dict[str, Any]) -> dict[str, Any]:
         answer = paths["/v1/tables"]["get"]["responses"]["200"]["content"]["application/json"]
         answer["example"] = {"tables": [t.describe() for t in tables]}
     return openapi
+
+
+def _example_answer(table: TableRuleSet) -> dict[str, Any] | None:
+    try:
+        return table.decide(table.example()).model_dump(mode="json")
+    except GradegateError:
+        return None
 
 
 def record_schema_name(table: TableRuleSet) -> str:

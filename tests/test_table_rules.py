@@ -280,3 +280,24 @@ def test_a_table_added_while_serving_is_picked_up_by_reload(rules_copy: Path, tm
 def test_the_shipped_tables_are_package_data() -> None:
     shipped = sorted(p.name for p in (RULES / "tables").glob("*.yaml"))
     assert shipped == ["key_project.yaml", "price_review.yaml", "project_class.yaml"]
+
+
+def test_the_openapi_document_survives_a_table_that_refuses_its_generated_example(
+    rules_copy: Path, tmp_path: Path
+) -> None:
+    """The document shows each table's example answer; a table refusing the generated record loses only that."""
+    tight = (rules_copy / "tables" / "price_review.yaml").read_text(encoding="utf-8")
+    tight = tight.replace("name: price_review", "name: quote_mark").replace("code: price_review", "code: quote_mark")
+    tight = tight.replace(
+        "  quote_rmb: {type: number, label: 报价金额(元), min: 0}",
+        "  quote_rmb: {type: number, label: 报价金额(元), min: 0}\n  mark: {type: text, label: 标记, max_length: 1}",
+    )
+    (rules_copy / "tables" / "quote_mark.yaml").write_text(tight, encoding="utf-8")
+    assert run_cli("rules", "check", "--rules", rules_copy).returncode == 0
+    with LiveServer(Settings(db_path=tmp_path / "d.db", reload_poll_s=0, rules_dir=rules_copy)) as live:
+        document = httpx.get(f"{live.url}/openapi.json", timeout=30)
+        assert document.status_code == 200, document.text[:300]
+        shown = document.json()["paths"]["/v1/decide/{table}"]["post"]["responses"]["200"]["content"]
+        examples = shown["application/json"]["examples"]
+        assert "price_review" in examples and "quote_mark" not in examples
+        assert "DecideQuoteMarkIn" in document.json()["components"]["schemas"]
