@@ -39,6 +39,7 @@ from gradegate.service import (
     web_tables,
 )
 from gradegate.service.auth import document_security
+from gradegate.service.direct_routes import DirectRoutes
 from gradegate.service.json_guard import StrictJson
 from gradegate.service.limits import BodyLimit
 from gradegate.service.openapi import finish
@@ -48,6 +49,10 @@ from gradegate.service.settings import Settings
 from gradegate.service.web_security import SecurityHeaders
 
 log = logging.getLogger("gradegate.service")
+
+# The routers whose decision routes are dispatched directly (direct_routes.py): one record each,
+# the requests the form, the integrations and every gate check make.
+DIRECT_ROUTERS = (routes_grade.router, routes_decide.router, routes_tables.router)
 
 DESCRIPTION = """
 gradegate decides, over HTTP: project grading (项目等级评定: 公司级 company / 办事处级 office),
@@ -115,6 +120,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=lambda route: route.name,
         docs_url=None,  # served offline by docs_pages: no CDN
         redoc_url=None,
+        # No OpenTelemetry here: FastAPI's native telemetry would otherwise probe the global
+        # providers on every request only to find them unconfigured (2 % of a grade's time).
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.form_secret = (
         settings.form_secret.get_secret_value() if settings.form_secret else secrets.token_urlsafe(32)
@@ -132,6 +140,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             Problem(503, "database-unavailable", "Database unavailable", "the database did not answer; retry later"),
         )
 
+    # Innermost: the decision routes found by path and called at once, every layer above still applied.
+    app.add_middleware(DirectRoutes, fastapi=app, routers=DIRECT_ROUTERS)
     app.add_middleware(StrictJson)  # inside the body limit: never buffers more than it allows
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(problems.CatchAll)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
@@ -16,7 +16,7 @@ from gradegate.scoring import errors as E
 from gradegate.service.auth import DECIDE, GRADE, Caller, authenticate
 from gradegate.service.bundle_source import NoBundle
 from gradegate.service.decision_log import DecisionLog
-from gradegate.service.json_guard import body_problem, check_json, is_json
+from gradegate.service.json_guard import PARSED, body_problem, check_json, is_json
 from gradegate.service.problems import Problem
 from gradegate.service.runtime import Service
 
@@ -49,13 +49,21 @@ def _as_of_problem(value: str, reason: str, message: str, accepted: str) -> Prob
     return Problem(422, "invalid-as-of", "No rules for as_of", message, [issue])
 
 
+def query_value(request: Request, name: str) -> str | None:
+    """A query parameter read by hand on the decision routes; most requests carry none, and parsing
+    an empty query string cost as much as the lookup (Starlette builds a multi-dict either way)."""
+    if not request.scope.get("query_string"):
+        return None
+    return request.query_params.get(name)
+
+
 @contextmanager
 def rules_for(request: Request, service: Service) -> Iterator[RuleSets]:
     """The rules a decision request uses: those in service, or with `?as_of=DAY` the bundle effective that day.
 
     One generation for the whole request: a reload meanwhile cannot mix rule sets.
     """
-    as_of = request.query_params.get("as_of")
+    as_of = query_value(request, "as_of")
     if as_of is None:
         with service.rules.use() as rulesets:
             yield rulesets
@@ -90,14 +98,25 @@ class DecisionContext:
     service: Service
 
 
+@asynccontextmanager
+async def decision(request: Request, roles: frozenset[str]) -> AsyncIterator[DecisionContext]:
+    """Who asks (401/403 otherwise), with which rules (held for the whole request), and where to log.
+
+    Entered by the decision routes themselves rather than declared as a dependency: a route
+    with no dependency is dispatched directly (direct_routes.py), skipping FastAPI's resolution.
+    """
+    caller = await authenticate(request, roles)
+    service: Service = request.app.state.service
+    with rules_for(request, service) as rulesets:
+        yield DecisionContext(caller, rulesets, service.log, service)
+
+
 def decision_context(roles: frozenset[str]) -> Callable[[Request], AsyncIterator[DecisionContext]]:
-    # One dependency, not four: FastAPI's resolution costs tens of microseconds per
-    # dependency, and these routes are the hot path.
+    """`decision` as one dependency, for the routes FastAPI dispatches (batches: their cost is elsewhere)."""
+
     async def resolve(request: Request) -> AsyncIterator[DecisionContext]:
-        caller = await authenticate(request, roles)
-        service: Service = request.app.state.service
-        with rules_for(request, service) as rulesets:
-            yield DecisionContext(caller, rulesets, service.log, service)
+        async with decision(request, roles) as context:
+            yield context
 
     return resolve
 
@@ -113,7 +132,8 @@ async def read_json_object(request: Request) -> dict[str, Any]:
             "Unsupported media type",
             f"the body must be JSON (Content-Type: application/json), not {content_type!r}",
         )
-    data = check_json(await request.body())
+    parsed = request.scope.get(PARSED)  # checked and parsed already by StrictJson
+    data = parsed[0] if parsed else check_json(await request.body())
     if not isinstance(data, dict):
         raise body_problem(data, E.WRONG_TYPE, f"the body must be a JSON object, not {type(data).__name__}")
     return data

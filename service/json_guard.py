@@ -19,6 +19,8 @@ from gradegate.scoring import errors as E
 from gradegate.service.problems import Problem, problem_response
 
 _WITH_BODY = {"POST", "PUT", "PATCH"}
+# Where the body, once parsed here, waits for the route (deps.read_json_object): parsed once per request.
+PARSED = "gradegate.json_body"
 
 
 def is_json(content_type: str) -> bool:
@@ -73,7 +75,7 @@ class StrictJson:
                 body += message.get("body", b"")
                 more = message.get("more_body", False)
             if body:
-                check_json(body)
+                scope[PARSED] = (check_json(body),)
         except Problem as problem:  # raised here, outside the app's handlers: answered here
             await problem_response(Request(scope), problem)(scope, receive, send)
             return

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from gradegate.scoring import InputError, ReviewerRuleSet, Roster
-from gradegate.service.deps import AS_OF_PARAMETER, DecideContext, read_json_object
+from gradegate.service.auth import DECIDE
+from gradegate.service.deps import AS_OF_PARAMETER, decision, read_json_object
 from gradegate.service.openapi import PROBLEM_RESPONSES, body_doc
 from gradegate.service.problems import Problem
 from gradegate.service.routes_grade import json_response
@@ -31,15 +32,16 @@ router = APIRouter(tags=["gates and reviewers 决策点/评审点 · 评审专�
     summary="Readiness of one gate for one project (关口就绪检查)",
     openapi_extra={**body_doc(GateCheckIn, {"SDP1 立项决策": GATE_EXAMPLE}), "parameters": [AS_OF_PARAMETER]},
 )
-async def gate_check(request: Request, ctx: DecideContext) -> Response:
+async def gate_check(request: Request) -> Response:
     """`ready`, `applicable`, the decision authority, and what blocks: prerequisites, then deliverables,
     each with its owner role (whose move it is)."""
-    body = await read_json_object(request)
-    result = ctx.rules.gates.check(body, ctx.rules.grading)
-    out = result.model_dump(mode="json")
-    decision_id = await ctx.log.record(
-        route="/v1/gates/check", key_id=ctx.caller.key_id, input=body, output=out, ruleset=result.ruleset
-    )
+    async with decision(request, DECIDE) as ctx:
+        body = await read_json_object(request)
+        result = ctx.rules.gates.check(body, ctx.rules.grading)
+        out = result.model_dump(mode="json")
+        decision_id = await ctx.log.record(
+            route="/v1/gates/check", key_id=ctx.caller.key_id, input=body, output=out, ruleset=result.ruleset
+        )
     return json_response({**out, "decision_id": decision_id})
 
 
@@ -72,16 +74,17 @@ def roster_for(service: Any, reviewers: ReviewerRuleSet, inline: Any) -> Roster:
     summary="Required roles and the review panel for an order or contract (评审专家选择)",
     openapi_extra={**body_doc(ReviewIn, {"合同评审": REVIEW_EXAMPLE}), "parameters": [AS_OF_PARAMETER]},
 )
-async def reviewers_select(http: Request, ctx: DecideContext) -> Response:
+async def reviewers_select(http: Request) -> Response:
     """Each required role with the rules that required it, the expert picked for it (or why none could
     be), whether a review meeting is needed, and who decides. The roster is the configured file, or the
     request's own `roster`."""
-    body = await read_json_object(http)
-    request = dict(body)
-    roster = roster_for(ctx.service, ctx.rules.reviewers, request.pop("roster", None))
-    result = ctx.rules.reviewers.select(request, roster)
-    out = result.model_dump(mode="json")
-    decision_id = await ctx.log.record(
-        route="/v1/reviewers/select", key_id=ctx.caller.key_id, input=body, output=out, ruleset=result.ruleset
-    )
+    async with decision(http, DECIDE) as ctx:
+        body = await read_json_object(http)
+        request = dict(body)
+        roster = roster_for(ctx.service, ctx.rules.reviewers, request.pop("roster", None))
+        result = ctx.rules.reviewers.select(request, roster)
+        out = result.model_dump(mode="json")
+        decision_id = await ctx.log.record(
+            route="/v1/reviewers/select", key_id=ctx.caller.key_id, input=body, output=out, ruleset=result.ruleset
+        )
     return json_response({**out, "decision_id": decision_id})

@@ -12,11 +12,10 @@ from fastapi.responses import Response
 from gradegate.scoring import GradingResult, GradingRuleSet, InputError, issue
 from gradegate.scoring import errors as E
 from gradegate.scoring import what_if as compute_what_if
-from gradegate.service.auth import GRADE, authenticate
-from gradegate.service.deps import AS_OF_PARAMETER, GradeContext, read_json_object, read_model, rules_for
+from gradegate.service.auth import GRADE
+from gradegate.service.deps import AS_OF_PARAMETER, GradeContext, decision, query_value, read_json_object, read_model
 from gradegate.service.openapi import PROBLEM_RESPONSES, body_doc
 from gradegate.service.problems import Problem, request_language
-from gradegate.service.runtime import Service
 from gradegate.service.schemas import BATCH_SECOND, PROJECT_EXAMPLE, BatchBody, BatchIn, BatchOut, GradeOut, ProjectIn
 
 router = APIRouter(tags=["grading 项目等级评定"], responses=PROBLEM_RESPONSES)
@@ -24,7 +23,7 @@ router = APIRouter(tags=["grading 项目等级评定"], responses=PROBLEM_RESPON
 
 def _flag(request: Request, name: str) -> bool:
     """A boolean query parameter, read by hand on the hot route (declared in its OpenAPI entry)."""
-    value = request.query_params.get(name, "false").strip().lower()
+    value = (query_value(request, name) or "false").strip().lower()
     if value in ("1", "true", "yes", "on"):
         return True
     if value in ("0", "false", "no", "off", ""):
@@ -73,23 +72,19 @@ async def grade(request: Request) -> Response:
     """The total score, the level (公司级 company / 办事处级 office), the points and band of each
     criterion, the margin to the threshold, and the rule set used. `?what_if=true` adds, per
     criterion, the smallest change of input that would change the level."""
-    # The hottest route resolves its context inline (same steps as GradeContext): a yield
-    # dependency costs FastAPI an exit stack per request, more than the grading itself.
-    # Graded on the event loop: a fraction of a millisecond of GIL-bound work, cheaper
-    # than a hop to the thread pool (the rule engine never releases the GIL anyway).
-    caller = await authenticate(request, GRADE)
-    what_if = _flag(request, "what_if")
-    service: Service = request.app.state.service
-    record = await read_json_object(request)
-    with rules_for(request, service) as rules:
-        out = rules.grading.evaluate(record)
+    async with decision(request, GRADE) as ctx:
+        what_if = _flag(request, "what_if")
+        record = await read_json_object(request)
+        # Graded on the event loop: a fraction of a millisecond of GIL-bound work, cheaper
+        # than a hop to the thread pool (the rule engine never releases the GIL anyway).
+        out = ctx.rules.grading.evaluate(record)
         # Serialized once: the same bytes are the logged output and the answer's body.
         body = orjson.dumps(out)
-        decision_id = await service.log.record(
-            route="/v1/grade", key_id=caller.key_id, input=record, output=body, ruleset=rules.grading.ref
+        decision_id = await ctx.log.record(
+            route="/v1/grade", key_id=ctx.caller.key_id, input=record, output=body, ruleset=ctx.rules.grading.ref
         )
         if what_if:
-            changes = compute_what_if(rules.grading.rules, GradingResult.of(out)).model_dump(mode="json")
+            changes = compute_what_if(ctx.rules.grading.rules, GradingResult.of(out)).model_dump(mode="json")
             return json_response({**out, "decision_id": decision_id, "what_if": changes})
     return Response(body[:-1] + b',"decision_id":"' + decision_id.encode() + b'"}', media_type="application/json")
 

@@ -16,12 +16,11 @@ from pydantic import BaseModel, Field
 
 from gradegate.scoring import FieldIssue, InputError, RulesetRef, RuleSets, TableResult, TableRuleSet
 from gradegate.scoring import errors as E
-from gradegate.service.auth import GRADE, ReaderDep, authenticate
-from gradegate.service.deps import GradeContext, RulesDep, read_json_object
+from gradegate.service.auth import GRADE, ReaderDep
+from gradegate.service.deps import AS_OF_PARAMETER, GradeContext, RulesDep, decision, read_json_object
 from gradegate.service.openapi import PROBLEM_RESPONSES, problem_doc
 from gradegate.service.problems import Problem
 from gradegate.service.routes_grade import json_response
-from gradegate.service.runtime import Service
 
 router = APIRouter(tags=["decision tables 决策表"], responses=PROBLEM_RESPONSES)
 DECIDE_PATH = "/v1/decide/{table}"
@@ -103,19 +102,22 @@ def find_table(rules: RuleSets, code: str) -> TableRuleSet:
     response_model=DecideOut,
     summary="One record through a decision table",
     responses=DECIDE_PROBLEMS,
+    openapi_extra={"parameters": [AS_OF_PARAMETER]},
 )
 async def decide(table: str, request: Request) -> Response:
     """`outputs` (each coded output with its `<name>_label`), the rules that matched, the rule set
     and `decision_id`. The body is one record: the table's inputs (see `GET /v1/tables`)."""
-    caller = await authenticate(request, GRADE)
-    service: Service = request.app.state.service
-    record = await read_json_object(request)
-    with service.rules.use() as rules:
-        chosen = find_table(rules, table)
+    async with decision(request, GRADE) as ctx:
+        record = await read_json_object(request)
+        chosen = find_table(ctx.rules, table)
         result = chosen.decide(record)
         out = result.model_dump(mode="json")
-        decision_id = await service.log.record(
-            route=f"/v1/decide/{chosen.code}", key_id=caller.key_id, input=record, output=out, ruleset=result.ruleset
+        decision_id = await ctx.log.record(
+            route=f"/v1/decide/{chosen.code}",
+            key_id=ctx.caller.key_id,
+            input=record,
+            output=out,
+            ruleset=result.ruleset,
         )
     return json_response({**out, "decision_id": decision_id})
 
@@ -125,6 +127,7 @@ async def decide(table: str, request: Request) -> Response:
     response_model=DecideBatchOut,
     summary="A list of records through a decision table; bad items reported",
     responses=BATCH_PROBLEMS,
+    openapi_extra={"parameters": [AS_OF_PARAMETER]},
 )
 async def decide_batch(table: str, request: Request, ctx: GradeContext) -> Response:
     """Body `{"items": [record, …]}`. One entry per item, in order: `ok` with the result, or the

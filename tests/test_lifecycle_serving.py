@@ -21,11 +21,15 @@ from tests.test_auth_matrix import PROJECT
 
 GATE = json.loads((CASES / "gates_public_input.jsonl").read_text(encoding="utf-8").splitlines()[0])
 REVIEW = json.loads((CASES / "reviewers_public_input.jsonl").read_text(encoding="utf-8").splitlines()[0])
+PRICE_QUOTE = {"quote_id": "Q1", "quote_rmb": 150000}
+# Each decision route, a body, and the version of its rule set in the shipped rules (the first bundle).
 ROUTES = [
-    ("/v1/grade", PROJECT, lambda body: body["ruleset"]),
-    ("/v1/grade/batch", {"items": [PROJECT]}, lambda body: body["ruleset"]),
-    ("/v1/gates/check", GATE, lambda body: body["ruleset"]),
-    ("/v1/reviewers/select", REVIEW, lambda body: body["ruleset"]),
+    ("/v1/grade", PROJECT, "2026.11-1"),
+    ("/v1/grade/batch", {"items": [PROJECT]}, "2026.11-1"),
+    ("/v1/gates/check", GATE, "2026.11-1"),
+    ("/v1/reviewers/select", REVIEW, "2026.11-1"),
+    ("/v1/decide/price_review", PRICE_QUOTE, "1.0"),
+    ("/v1/decide/price_review/batch", {"items": [PRICE_QUOTE]}, "1.0"),
 ]
 
 
@@ -106,23 +110,26 @@ def test_as_of_on_every_decision_route(tmp_path: Path, rules_copy: Path) -> None
     first = RuleBundle.of_folder(RULES)
     store.publish(first, date(2026, 1, 1), "test")
     _bump(rules_copy, 38, "2026.03-1")
-    for name in ("gates.yaml", "reviewers.yaml"):
+    for name, version in (
+        ("gates.yaml", "2026.11-1"),
+        ("reviewers.yaml", "2026.11-1"),
+        ("tables/price_review.yaml", "1.0"),
+    ):
         path = rules_copy / name
-        path.write_text(
-            path.read_text(encoding="utf-8").replace('version: "2026.11-1"', 'version: "2026.03-1"'), encoding="utf-8"
-        )
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(f'version: "{version}"', 'version: "2026.03-1"'), encoding="utf-8")
     second = RuleBundle.of_folder(rules_copy)
     store.publish(second, date(2026, 3, 1), "test")
     with LiveServer(Settings(db_path=db, reload_poll_s=0)) as live:
         system, viewer = auth(live.keys["system"]), auth(live.keys["viewer"])
-        for route, body, ruleset in ROUTES:
+        for route, body, first in ROUTES:
             now = httpx.post(live.url + route, json=body, headers=system)
             assert now.status_code == 200, (route, now.text)
-            assert ruleset(now.json())["version"] == "2026.11-1"  # folder mode: the folder serves
-            for day, version in (("2026-02-28", "2026.11-1"), ("2026-03-01", "2026.03-1"), ("2027-01-01", "2026.03-1")):
+            assert now.json()["ruleset"]["version"] == first  # folder mode: the folder serves
+            for day, version in (("2026-02-28", first), ("2026-03-01", "2026.03-1"), ("2027-01-01", "2026.03-1")):
                 answer = httpx.post(f"{live.url}{route}?as_of={day}", json=body, headers=system)
                 assert answer.status_code == 200, (route, day, answer.text)
-                used = ruleset(answer.json())
+                used = answer.json()["ruleset"]
                 assert used["version"] == version, (route, day)
                 logged = httpx.get(f"{live.url}/v1/decisions/{answer.json()['decision_id']}", headers=viewer).json()
                 assert logged["ruleset"] == used
