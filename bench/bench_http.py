@@ -30,7 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gradegate.service.schemas import PROJECT_EXAMPLE  # noqa: E402  (after the path is set)
+from bench.common import cpu_stalls  # noqa: E402  (after the path is set)
+from gradegate.service.schemas import PROJECT_EXAMPLE  # noqa: E402
 
 PROJECT = {**PROJECT_EXAMPLE, "project_id": "BENCH-1"}
 
@@ -202,6 +203,7 @@ def main() -> None:
     print(f"grade p99: {results['grade']['p99_ms']:.1f} ms (target < 25 ms)")
     traced = ok and logged == results["grade"]["requests"]
     print(f"decisions logged during the grade run: {logged} (one per 200 answered: {traced})")
+    print(f"CPU steadiness right after: {cpu_stalls()}")
 
 
 if __name__ == "__main__":

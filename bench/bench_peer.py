@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_http import free_port  # noqa: E402
+from bench.common import cpu_stalls  # noqa: E402
 from bench.peer_zen import answer, load_decision  # noqa: E402
 from gradegate.scoring import GradingRules, InputError  # noqa: E402
 from gradegate.scoring.rulesets import load_rulesets  # noqa: E402
@@ -293,7 +294,9 @@ def main() -> None:
     in_process(grading, decision, random_projects(args.records, seed=14), args.rounds)
     batch(grading, decision, random_projects(args.batch, seed=15))
     if not args.no_http:
+        print(f"CPU steadiness before HTTP: {cpu_stalls()}")
         http(grading, args.seconds, args.connections, args.rounds)
+        print(f"CPU steadiness after HTTP:  {cpu_stalls()}")
     print(f"load average after: {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} {os.getloadavg()[2]:.1f}")
 
 

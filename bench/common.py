@@ -40,3 +40,26 @@ def measure(args: list[str]) -> Measured:
         seconds = time.perf_counter() - start
         user, system, peak_kb = report.read().strip().splitlines()[-1].split()
     return Measured(seconds, int(peak_kb) / 1024, proc.returncode, float(user) + float(system))
+
+
+def cpu_stalls(seconds: float = 3.0) -> str:
+    """How steady the CPU is right now: one fixed unit of pure-Python work, timed back to back.
+
+    On the shared VMs here a core now and then runs 5–25× slower for tens of milliseconds,
+    with nothing else running (a hypervisor's doing: no other process, no page fault, no
+    context switch shows it). Every request in flight waits through such a stall, so the
+    p99 of a loopback benchmark mostly measures them; printed beside latencies, it tells
+    a quiet machine from a lucky one.
+    """
+    units: list[float] = []
+    end = time.perf_counter() + seconds
+    while (start := time.perf_counter()) < end:
+        total = 0
+        for i in range(2_000):
+            total += i * i
+        units.append(time.perf_counter() - start)
+    typical = sorted(units)[len(units) // 2]
+    slow = [u for u in units if u > 3 * typical]
+    share = sum(slow) / sum(units)
+    longest = max(units) * 1e3
+    return f"{share:.1%} of the time at ≥ 3× slower than usual, longest unit {longest:.1f} ms ({len(slow)} units)"
