@@ -3,8 +3,9 @@ each criterion's bands, values and risk levels (points and limits), criteria add
 or removed, level names.
 
 The report's rule-change impact section states these first, then who changes
-level. `grading_changes` is the one entry point: when `rules diff` (scoring, issue
-10) lands, it is the one function to swap for it.
+level. Not `rules diff` (scoring/lifecycle/diff.py), which walks any rule file's YAML
+for an analyst: this one knows grading's meaning, so a band reads as 金额 ≥ 500万
+and a threshold as 40 分 → 38 分, which is what a manager reads.
 """
 
 from __future__ import annotations
