@@ -24,6 +24,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -65,6 +67,16 @@ def neutralize_frame(frame: pd.DataFrame) -> pd.DataFrame:
             fixed[bad[bad].index] = "'" + text[bad]
             out[column] = fixed
     return out
+
+
+def neutralize_arrow(values: pa.Array) -> pa.Array:
+    """An Arrow text column with every dangerous cell neutralized, as neutralize_frame does (the same
+    patterns, matched by the same engine: pandas' Arrow strings call these kernels); nulls stay null."""
+    dangerous = pc.fill_null(pc.match_substring_regex(values, _DANGEROUS), False)
+    if not pc.any(dangerous).as_py():
+        return values
+    dangerous = pc.and_(dangerous, pc.invert(pc.fill_null(pc.match_substring_regex(values, _PLAIN_NUMBER), False)))
+    return pc.if_else(dangerous, pc.binary_join_element_wise("'", values, ""), values)
 
 
 def xlsx_value(sheet: WriteOnlyWorksheet, value: Any) -> Any:

@@ -23,7 +23,7 @@ import pyarrow.csv as pacsv
 from gradegate.scoring.errors import TableError
 from gradegate.scoring.files import atomic_path, table_format
 from gradegate.scoring.messages import render
-from gradegate.scoring.safe_cells import neutralize_frame
+from gradegate.scoring.safe_cells import neutralize_arrow, neutralize_frame
 from gradegate.scoring.vocabulary import AMOUNT_FIELDS
 from gradegate.scoring.workbook import write_frame
 
@@ -142,6 +142,22 @@ class CsvChunkWriter:
     def write(self, frame: pd.DataFrame) -> None:
         frame = neutralize_frame(frame)
         self._writer.write_table(pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False))
+
+    def write_arrow(self, table: pa.Table) -> None:
+        """Arrow columns as they are; a dictionary-encoded column (a few distinct values spread over
+        many rows) is neutralized once per distinct value and only then spread."""
+        columns = []
+        for field, column in zip(self.schema, table.columns, strict=True):
+            values = column.combine_chunks()
+            if pa.types.is_dictionary(values.type):
+                words = values.dictionary
+                if pa.types.is_string(words.type):
+                    words = neutralize_arrow(words)
+                values = words.take(values.indices)
+            elif pa.types.is_string(values.type):
+                values = neutralize_arrow(values)
+            columns.append(values.cast(field.type))
+        self._writer.write_table(pa.Table.from_arrays(columns, schema=self.schema))
 
     def close(self) -> None:
         self._writer.close()
