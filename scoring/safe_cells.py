@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+if TYPE_CHECKING:  # openpyxl (0.1 s to import) loads only when a workbook is written
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 # Characters a spreadsheet may treat as the start of a formula (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -83,9 +83,13 @@ def xlsx_value(sheet: WriteOnlyWorksheet, value: Any) -> Any:
     """A value to append to a write-only sheet: text that openpyxl would misread becomes a string cell."""
     if not isinstance(value, str):
         return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # loaded by now (the sheet is openpyxl's): a lookup
+
     if ILLEGAL_CHARACTERS_RE.search(value):
         value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     if value.startswith("="):
+        from openpyxl.cell import WriteOnlyCell
+
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"  # text, never a formula
         return cell

@@ -25,7 +25,6 @@ from gradegate.scoring.files import atomic_path, table_format
 from gradegate.scoring.messages import render
 from gradegate.scoring.safe_cells import neutralize_arrow, neutralize_frame
 from gradegate.scoring.vocabulary import AMOUNT_FIELDS
-from gradegate.scoring.workbook import write_frame
 
 NESTED = {
     "risk": ("risk_", ("scope", "legal", "cost", "contract_terms", "supplier")),
@@ -225,6 +224,8 @@ def write_excel(
     frame: pd.DataFrame, target: Path | BinaryIO, sheet_name: str, headers: Mapping[str, str] | None = None
 ) -> None:
     """One table sheet laid out for people (scoring.workbook); `headers`: column code → header shown."""
+    from gradegate.scoring.workbook import write_frame  # openpyxl (0.1 s to import): only for a workbook
+
     shown = [headers.get(c, c) for c in frame.columns] if headers else None
     formats = {c: "#,##0.##" for c in frame.columns if c in AMOUNT_FIELDS}
     write_frame(frame, target, sheet_name, headers=shown, number_formats=formats)

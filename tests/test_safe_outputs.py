@@ -90,8 +90,8 @@ def test_dictionary_columns_are_written_as_their_spread_frame() -> None:
         written.append(target.getvalue())
     assert written[0] == written[1]
     cells = list(csv.reader(io.StringIO(written[0].decode("utf-8-sig"), newline="")))
-    assert ["1", "'+1", "'+1"] in cells and ["0", "P0", "'=HYPERLINK(\"http://x\",\"点击\")"] in cells
-    assert ["7", "'=HYPERLINK(\"http://x\",\"点击\")", "-12.5"] in cells  # a number stays a number
+    assert ["1", "'+1", "'+1"] in cells and ["0", "P0", '\'=HYPERLINK("http://x","点击")'] in cells
+    assert ["7", '\'=HYPERLINK("http://x","点击")', "-12.5"] in cells  # a number stays a number
 
 
 def test_decide_writes_exact_cells_and_hostile_ids_as_text(tmp_path: Path) -> None:
