@@ -12,6 +12,7 @@ refuse the same rows with the same words (tests/test_table_parity.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -49,7 +50,7 @@ class FrameDecisions:
     read: int
     refused: int
 
-    @property
+    @cached_property
     def decided(self) -> pd.DataFrame:
         """The decided rows as a frame of text cells, every output spread over its rows."""
         plain = [c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c for c in self.table.columns]
