@@ -39,12 +39,12 @@ def text_numbers(stripped: pd.Series, integer: bool, unit_exponent: int = 0) -> 
     else:
         shaped = pa.array(np.zeros(len(text), dtype=bool))
     plain = pc.replace_substring(pc.if_else(shaped, text, pa.scalar(None, pa.string())), ",", "")
-    numbers = pc.cast(plain, pa.float64()).to_numpy(zero_copy_only=False)
+    # Copies: Arrow's zero-copy views are read-only, and the spellings below are written in.
+    numbers = pc.cast(plain, pa.float64()).to_numpy(zero_copy_only=False).copy()
     well_formed = shaped.to_numpy(zero_copy_only=False).copy()
     rest = np.flatnonzero(~well_formed & pc.is_valid(text).to_numpy(zero_copy_only=False))
     if len(rest):  # people's spellings: the slower path, for those cells only
         spelled, ok_spelled = _spelled_numbers(stripped.iloc[rest], integer, unit_exponent)
-        numbers = numbers.copy()
         numbers[rest] = spelled
         well_formed[rest] = ok_spelled
     return numbers, well_formed
