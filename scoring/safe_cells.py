@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+import pyarrow as pa
+import pyarrow.compute as pc
+
+if TYPE_CHECKING:  # openpyxl (0.1 s to import) loads only when a workbook is written
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 # Characters a spreadsheet may treat as the start of a formula (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -67,13 +69,27 @@ def neutralize_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def neutralize_arrow(values: pa.Array) -> pa.Array:
+    """An Arrow text column with every dangerous cell neutralized, as neutralize_frame does (the same
+    patterns, matched by the same engine: pandas' Arrow strings call these kernels); nulls stay null."""
+    dangerous = pc.fill_null(pc.match_substring_regex(values, _DANGEROUS), False)
+    if not pc.any(dangerous).as_py():
+        return values
+    dangerous = pc.and_(dangerous, pc.invert(pc.fill_null(pc.match_substring_regex(values, _PLAIN_NUMBER), False)))
+    return pc.if_else(dangerous, pc.binary_join_element_wise("'", values, ""), values)
+
+
 def xlsx_value(sheet: WriteOnlyWorksheet, value: Any) -> Any:
     """A value to append to a write-only sheet: text that openpyxl would misread becomes a string cell."""
     if not isinstance(value, str):
         return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # loaded by now (the sheet is openpyxl's): a lookup
+
     if ILLEGAL_CHARACTERS_RE.search(value):
         value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     if value.startswith("="):
+        from openpyxl.cell import WriteOnlyCell
+
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"  # text, never a formula
         return cell

@@ -23,9 +23,8 @@ import pyarrow.csv as pacsv
 from gradegate.scoring.errors import TableError
 from gradegate.scoring.files import atomic_path, table_format
 from gradegate.scoring.messages import render
-from gradegate.scoring.safe_cells import neutralize_frame
+from gradegate.scoring.safe_cells import neutralize_arrow, neutralize_frame
 from gradegate.scoring.vocabulary import AMOUNT_FIELDS
-from gradegate.scoring.workbook import write_frame
 
 NESTED = {
     "risk": ("risk_", ("scope", "legal", "cost", "contract_terms", "supplier")),
@@ -143,6 +142,22 @@ class CsvChunkWriter:
         frame = neutralize_frame(frame)
         self._writer.write_table(pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False))
 
+    def write_arrow(self, table: pa.Table) -> None:
+        """Arrow columns as they are; a dictionary-encoded column (a few distinct values spread over
+        many rows) is neutralized once per distinct value and only then spread."""
+        columns = []
+        for field, column in zip(self.schema, table.columns, strict=True):
+            values = column.combine_chunks()
+            if pa.types.is_dictionary(values.type):
+                words = values.dictionary
+                if pa.types.is_string(words.type):
+                    words = neutralize_arrow(words)
+                values = words.take(values.indices)
+            elif pa.types.is_string(values.type):
+                values = neutralize_arrow(values)
+            columns.append(values.cast(field.type))
+        self._writer.write_table(pa.Table.from_arrays(columns, schema=self.schema))
+
     def close(self) -> None:
         self._writer.close()
 
@@ -209,6 +224,8 @@ def write_excel(
     frame: pd.DataFrame, target: Path | BinaryIO, sheet_name: str, headers: Mapping[str, str] | None = None
 ) -> None:
     """One table sheet laid out for people (scoring.workbook); `headers`: column code → header shown."""
+    from gradegate.scoring.workbook import write_frame  # openpyxl (0.1 s to import): only for a workbook
+
     shown = [headers.get(c, c) for c in frame.columns] if headers else None
     formats = {c: "#,##0.##" for c in frame.columns if c in AMOUNT_FIELDS}
     write_frame(frame, target, sheet_name, headers=shown, number_formats=formats)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from gradegate.scoring.errors import RuleDefinitionError
 from gradegate.scoring.grading.ruleset import GradingRuleSet
+from gradegate.scoring.rulefile import parse_yaml
 from tests.helpers import RULES, run_cli
 
 DEFAULT = (RULES / "grading.yaml").read_text(encoding="utf-8")
@@ -100,3 +102,43 @@ def test_vocabulary_lists_fields_and_codes() -> None:
     assert result.returncode == 0
     for text in ("amount_rmb", "strategic_status", "sole_supplier", "contract_terms", "equals"):
         assert text in result.stdout
+
+
+def _pure(text: str) -> tuple[list[tuple[str, int]], object]:
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    return _lines(node), yaml.safe_load(text)
+
+
+def _lines(node: yaml.Node | None) -> list[tuple[str, int]]:
+    if node is None:
+        return []
+    out = [(node.tag, node.start_mark.line)]
+    for item in node.value if isinstance(node.value, list) else []:
+        for child in item if isinstance(item, tuple) else (item,):
+            out.extend(_lines(child))
+    return out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *(p.read_text(encoding="utf-8") for p in sorted(RULES.rglob("*.yaml"))),
+        "base: &b {points: 1}\nitem:\n  <<: *b\n  label: x\n",  # a merge key: the node tree stays as written
+        DEFAULT.replace("{from: 5000000, below: 20000000, points: 15}", "{from: 5000000 below: 20000000"),
+        "a: 1\n\tb: 2\n",
+        "a: *nowhere\n",
+        "a: !!python/object:os.system x\n",
+    ],
+)
+def test_rule_files_read_alike_by_libyaml_and_pure_pyyaml(text: str) -> None:
+    """Rule files are parsed by libyaml when present (fast); the data, the lines and every error are
+    PyYAML's own, so messages do not depend on how PyYAML was installed."""
+    try:
+        want: object = _pure(text)
+    except yaml.YAMLError as exc:
+        with pytest.raises(type(exc)) as got:
+            parse_yaml(text)
+        assert str(got.value) == str(exc)
+        return
+    node, data = parse_yaml(text)
+    assert (_lines(node), data) == want

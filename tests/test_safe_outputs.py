@@ -10,9 +10,11 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from gradegate.scoring import load_rulesets, neutralize_text, write_table
+from gradegate.scoring.tabular import CsvChunkWriter
 from tests.helpers import DATA, RULES, run_cli
 
 HOSTILE = ['=HYPERLINK("http://x","点击")', "+1", "@SUM(A1)", "-2+3", "\t=1", "\r=1+1", "=1+1"]
@@ -65,6 +67,59 @@ def test_neutralize_text_follows_owasp_and_keeps_numbers() -> None:
     for number in ("-12.5", "-3", "1e3", "-.5", "12"):
         assert neutralize_text(number) == number
     assert neutralize_text("融媒体") == "融媒体"
+
+
+def test_dictionary_columns_are_written_as_their_spread_frame() -> None:
+    """The decided table is written dictionary-encoded (each distinct cell neutralized once): the same
+    bytes as the spread-out frame through the frame writer, hostile cells, numbers and blanks included."""
+    words = pa.array([*HOSTILE, "-12.5", "", None, "融媒体", 'say "hi"'], type=pa.string())
+    picks = pa.array([i % len(words) for i in range(3 * len(words))], type=pa.int32())
+    ids = pa.array([HOSTILE[i % len(HOSTILE)] if i % 4 else f"P{i}" for i in range(len(picks))], type=pa.string())
+    rows = pa.array(range(len(picks)), type=pa.int64())
+    encoded = pa.table({"row": rows, "id": ids, "out": pa.DictionaryArray.from_arrays(picks, words)})
+    spread = pd.DataFrame(
+        {"row": rows.to_numpy(), "id": pd.Series(ids.to_pylist(), dtype="str"), "out": words.take(picks).to_pylist()}
+    ).astype({"out": "str"})
+    types = {"row": pa.int64(), "id": pa.string(), "out": pa.string()}
+    written = []
+    for write in ("write_arrow", "write"):
+        target = io.BytesIO()
+        writer = CsvChunkWriter(target, types)
+        getattr(writer, write)(encoded if write == "write_arrow" else spread)
+        writer.close()
+        written.append(target.getvalue())
+    assert written[0] == written[1]
+    cells = list(csv.reader(io.StringIO(written[0].decode("utf-8-sig"), newline="")))
+    assert ["1", "'+1", "'+1"] in cells and ["0", "P0", '\'=HYPERLINK("http://x","点击")'] in cells
+    assert ["7", '\'=HYPERLINK("http://x","点击")', "-12.5"] in cells  # a number stays a number
+
+
+def test_decide_writes_exact_cells_and_hostile_ids_as_text(tmp_path: Path) -> None:
+    """`gradegate decide` on a CSV: the decided table byte for byte (BOM, quoting, the labels, the rule
+    set), hostile ids neutralized, refused rows in the errors file with their hostile values."""
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "project_id,amount_rmb,has_precedent,needs_rnd_change\n"
+        '"=HYPERLINK(""x"")","12,000,000",是,否\n'
+        "-12.5,1200万,false,false\n"
+        "@P3,=1+2,是,否\n"
+        "P4,4999999.99,1,0\n",
+        encoding="utf-8",
+    )
+    result = run_cli("decide", "project_class", source, "-o", tmp_path / "out.csv")
+    assert result.returncode == 3, result.stderr
+    ref = load_rulesets().tables["project_class"].ref
+    rules = f'"project_class","1.0","{ref.hash}"'
+    assert (tmp_path / "out.csv").read_bytes().decode("utf-8") == (
+        '\ufeff"row","project_id","reasons","reasons_label","project_class","project_class_label",'
+        '"matched_rules","ruleset_name","ruleset_version","ruleset_hash"\n'
+        f'1,"\'=HYPERLINK(""x"")","amount","标的额500万以上","major","重大项目","amount",{rules}\n'
+        f'2,"-12.5","amount;no_precedent","标的额500万以上;无成熟案例","major","重大项目",'
+        f'"amount;no_precedent",{rules}\n'
+        f'4,"P4","","","general","一般项目","",{rules}\n'
+    )
+    rejected = pd.read_csv(tmp_path / "out.errors.csv", dtype=str, encoding="utf-8-sig")
+    assert rejected[["row", "id", "field", "value"]].values.tolist() == [["3", "'@P3", "amount_rmb", "'=1+2"]]
 
 
 @pytest.mark.slow

@@ -71,11 +71,10 @@ class TableRun:
                 self.decided += batch.read - batch.refused
                 self.refused += batch.refused
                 error_frames.append(batch.errors)
-                frame = batch.decided
                 if writer is not None:
-                    writer.write(frame)
+                    writer.write_arrow(batch.table)
                 else:
-                    decided_frames.append(frame)
+                    decided_frames.append(batch.decided)
             if writer is not None:
                 writer.close()
             else:

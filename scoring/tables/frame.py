@@ -12,6 +12,7 @@ refuse the same rows with the same words (tests/test_table_parity.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -42,10 +43,21 @@ class Column:
 
 @dataclass
 class FrameDecisions:
-    decided: pd.DataFrame  # one row per decided record: row, id, outputs (lists joined by ";"), labels, rules
+    # One row per decided record: row, id, outputs (lists joined by ";"), labels, rules. Every column
+    # after the id is dictionary-encoded: its few distinct cells (one per pattern) and an index per row.
+    table: pa.Table
     errors: pd.DataFrame  # one row per problem of a refused record (ERROR_COLUMNS)
     read: int
     refused: int
+
+    @cached_property
+    def decided(self) -> pd.DataFrame:
+        """The decided rows as a frame of text cells, every output spread over its rows."""
+        plain = [c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c for c in self.table.columns]
+        frame: pd.DataFrame = pa.table(plain, names=self.table.column_names).to_pandas(
+            types_mapper={pa.string(): TEXT}.get
+        )
+        return frame
 
 
 def _blank(col: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -132,12 +144,18 @@ def _text_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
 
 
+def _absent(n: int) -> pd.Series:
+    """An input the table has no column for: n blank cells."""
+    return pd.Series(pd.array(pa.nulls(n, pa.string()), dtype=TEXT))
+
+
 def decide_frame(frame: pd.DataFrame, table: TableRuleSet, *, first_row: int = 1) -> FrameDecisions:
     frame = _text_frame(frame)
     n = len(frame)
     parser = table.parser
-    empty = pd.Series([None] * n, dtype=TEXT)
-    columns = {name: parse_column(parser, name, frame.get(name, empty)) for name in parser.inputs}
+    columns = {
+        name: parse_column(parser, name, frame[name] if name in frame.columns else _absent(n)) for name in parser.inputs
+    }
     refused = np.zeros(n, dtype=bool)
     for c in columns.values():
         refused |= c.bad
@@ -177,24 +195,25 @@ def cell_text(value: Any) -> str | None:
 
 def _decided(
     table: TableRuleSet, outcomes: list[Outcome], inverse: np.ndarray, ok: np.ndarray, ids: pd.Series, first_row: int
-) -> pd.DataFrame:
-    # Each output is worked out once per distinct pattern, then spread over the rows with
-    # Arrow's take: no Python object per row and cell.
-    spread = pa.array(inverse.astype(np.int64))
+) -> pa.Table:
+    # Each output is worked out once per distinct pattern and stays there: a column is the
+    # pattern's cells plus each row's pattern number (dictionary-encoded), never a cell per row.
+    pattern = pa.array(inverse.astype(np.int32))
+
+    def per_pattern(cells: list[str | None]) -> pa.DictionaryArray:
+        return pa.DictionaryArray.from_arrays(pattern, pa.array(cells, type=pa.string()))
+
     cols: dict[str, pa.Array] = {
         "row": pa.array(ok.astype(np.int64) + first_row),
         table.rules.id_field: pa.array(ids, type=pa.string()).take(pa.array(ok.astype(np.int64))),
     }
     for name in output_columns(table)[2:-4]:
-        cols[name] = pa.array([cell_text(o.outputs[name]) for o in outcomes], type=pa.string()).take(spread)
-    matched = [LIST_SEPARATOR.join(m.code for m in o.matched) for o in outcomes]
-    cols["matched_rules"] = pa.array(matched, type=pa.string()).take(spread)
+        cols[name] = per_pattern([cell_text(o.outputs[name]) for o in outcomes])
+    cols["matched_rules"] = per_pattern([LIST_SEPARATOR.join(m.code for m in o.matched) for o in outcomes])
+    same = pa.array(np.zeros(len(ok), dtype=np.int32))
     for key in ("name", "version", "hash"):
-        cols[f"ruleset_{key}"] = pa.array([getattr(table.ref, key)], type=pa.string()).take(
-            pa.array(np.zeros(len(ok), dtype=np.int64))
-        )
-    decided: pd.DataFrame = pa.table(cols).to_pandas(types_mapper={pa.string(): TEXT}.get)
-    return decided
+        cols[f"ruleset_{key}"] = pa.DictionaryArray.from_arrays(same, pa.array([getattr(table.ref, key)], pa.string()))
+    return pa.table(cols)
 
 
 def _errors(frame: pd.DataFrame, parser: InputParser, rows: np.ndarray, id_field: str, first_row: int) -> pd.DataFrame:
