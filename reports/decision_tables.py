@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from gradegate.reports.catalog import HEADERS, TITLES
-from gradegate.scoring import TableRuleSet, decide_frame
+from gradegate.scoring import TableRuleSet, decide_frame, sheet_title
 
 
 @dataclass
@@ -22,11 +22,6 @@ class TableSections:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     errors: list[pd.DataFrame] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-
-def _sheet_safe(text: str) -> str:
-    """A title is an Excel sheet name too: none of []:*?/\\ in it."""
-    return "".join("・" if ch in "[]:*?/\\" else ch for ch in text)
 
 
 def carries(frame: pd.DataFrame, table: TableRuleSet) -> bool:
@@ -56,7 +51,8 @@ def table_sections(frame: pd.DataFrame, graded: pd.DataFrame, tables: Mapping[st
         per_project.insert(2, "office", offices.reindex(per_project["row"]).to_numpy())
         key = f"table_{code}"
         # Titles and headers are the table file's own: a new table needs no code here either.
-        title = _sheet_safe(table.rules.label)[:24]
+        # A title is a sheet name too; 24 characters leave room for the summary sheets' suffixes.
+        title = sheet_title(table.rules.label)[:24]
         TITLES[key] = title
         for name, o in table.rules.all_outputs():
             HEADERS.setdefault(name, o.label)

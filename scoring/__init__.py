@@ -122,6 +122,7 @@ _EXPORTS: dict[str, str] = {
     "HeaderMap": "headers",
     "new_workbook": "workbook",
     "add_table_sheet": "workbook",
+    "sheet_title": "workbook",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -192,4 +193,4 @@ if TYPE_CHECKING:
         RISK_VALUES,
         STAGES,
     )
-    from gradegate.scoring.workbook import add_table_sheet, new_workbook
+    from gradegate.scoring.workbook import add_table_sheet, new_workbook, sheet_title

@@ -42,6 +42,15 @@ def column_width(header: str, values: pd.Series) -> float:
     return float(min(max(max(text_width(t) for t in texts) * 1.1 + 2, 8), 60))
 
 
+# Excel refuses these in a sheet name (openpyxl raises); a title is often a rule file's label.
+_NOT_IN_SHEET_NAMES = str.maketrans(dict.fromkeys("[]:*?/\\", "・"))
+
+
+def sheet_title(text: str) -> str:
+    """`text` as Excel takes a sheet name: none of []:*?/\\ (each becomes ・), at most 31 characters."""
+    return text.translate(_NOT_IN_SHEET_NAMES)[:31]
+
+
 def new_workbook() -> Workbook:
     return Workbook(write_only=True)
 
@@ -60,7 +69,7 @@ def add_table_sheet(
     after the table (outside the filter), e.g. a pointer to the CSV when a table does not fit.
     """
     heads = [str(h) for h in (headers if headers is not None else frame.columns)]
-    sheet = book.create_sheet(title[:31])
+    sheet = book.create_sheet(sheet_title(title))
     _lay_out(sheet, heads, frame)
     row_cells = []
     for head in heads:

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import openpyxl
 import pytest
 
-from gradegate.scoring import load_rulesets
+from gradegate.scoring import load_rulesets, sheet_title
 from gradegate.service.settings import Settings
 from gradegate.service.testing import LiveServer, auth
 from tests.helpers import run_cli
@@ -67,20 +68,42 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-@pytest.mark.parametrize("headers", ["codes", "labels"])
-@pytest.mark.parametrize("table", TABLES)
-def test_public_cases_through_the_cli_as_csv(table: str, headers: str, cases_dir: Path, tmp_path: Path) -> None:
-    """Headers as field codes, or as people write them: the inputs' Chinese labels (typo columns stay typos)."""
-    cases = load_cases(cases_dir, table)
+def _write_csv(cases: list[dict[str, Any]], table: str, headers: str, source: Path) -> Path:
+    """The cases' inputs as a CSV, headed by field codes or by the inputs' Chinese labels."""
     columns = sorted({k for c in cases for k in c["input"]})
     inputs = load_rulesets().tables[table].rules.inputs
     shown = {k: inputs[k].label if headers == "labels" and k in inputs else k for k in columns}
-    source = tmp_path / "in.csv"
     with open(source, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow([shown[k] for k in columns])
         for c in cases:
             writer.writerow([_cell(c["input"].get(k)) for k in columns])
+    return source
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_public_cases_through_the_cli_into_a_workbook(table: str, cases_dir: Path, tmp_path: Path) -> None:
+    """`-o out.xlsx` holds what `-o out.csv` does, on a sheet named after the table's label (a `/`
+    and the other characters Excel refuses in a sheet name replaced: project_class's label has one)."""
+    source = _write_csv(load_cases(cases_dir, table), table, "codes", tmp_path / "in.csv")
+    to_book = run_cli("decide", table, source, "-o", tmp_path / "out.xlsx")
+    assert to_book.returncode == 3, to_book.stderr
+    assert run_cli("decide", table, source, "-o", tmp_path / "out.csv").returncode == 3
+    book = openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True)
+    sheet = book.worksheets[0]
+    assert sheet.title == sheet_title(load_rulesets().tables[table].rules.label)
+    assert not set("[]:*?/\\") & set(sheet.title)
+    cells = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    with open(tmp_path / "out.csv", encoding="utf-8-sig") as fh:
+        assert cells == list(csv.reader(fh))
+
+
+@pytest.mark.parametrize("headers", ["codes", "labels"])
+@pytest.mark.parametrize("table", TABLES)
+def test_public_cases_through_the_cli_as_csv(table: str, headers: str, cases_dir: Path, tmp_path: Path) -> None:
+    """Headers as field codes, or as people write them: the inputs' Chinese labels (typo columns stay typos)."""
+    cases = load_cases(cases_dir, table)
+    source = _write_csv(cases, table, headers, tmp_path / "in.csv")
     result = run_cli("decide", table, source, "-o", tmp_path / "out.csv")
     assert result.returncode == 3, result.stderr
     with open(tmp_path / "out.csv", encoding="utf-8-sig") as fh:
