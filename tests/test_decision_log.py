@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 import uuid
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
+from gradegate.service.db import WAL_AUTOCHECKPOINT_PAGES
 from gradegate.service.settings import Settings
 from gradegate.service.testing import LiveServer, auth
 from tests.helpers import CASES
@@ -72,6 +74,28 @@ def test_sqlite_log_written_and_read_back(tmp_path: Path) -> None:
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT id, route FROM gradegate_decisions").fetchall()
     assert {r[0] for r in rows} == set(ids)
+
+
+def test_the_wal_is_checkpointed_off_the_commit_path(tmp_path: Path) -> None:
+    """Decisions reach the database file itself within a fraction of a second, though no commit
+    comes near SQLite's own checkpoint size: the log's checkpoint thread copied them there."""
+    db = tmp_path / "log.db"
+    with LiveServer(Settings(db_path=db, reload_poll_s=0), roles=["system"]) as live:
+        with live.service.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == WAL_AUTOCHECKPOINT_PAGES
+        before = db.stat().st_size
+        headers = auth(live.keys["system"])
+        for n in range(40):
+            assert httpx.post(
+                live.url + "/v1/grade", json={**PROJECT, "project_id": f"P{n}"}, headers=headers
+            ).is_success
+        deadline = time.monotonic() + 5
+        while db.stat().st_size == before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert db.stat().st_size > before  # in WAL mode only a checkpoint writes the database file
+        checkpointer = live.service.log._checkpointer
+        assert checkpointer is not None and checkpointer.is_alive()
+    assert not checkpointer.is_alive()  # stopped with the service
 
 
 def test_invalid_input_is_not_a_decision(tmp_path: Path) -> None:
