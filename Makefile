@@ -65,7 +65,7 @@ wrk:
 # The bench extra: the peer (zen-engine) and the profiler, never needed to run gradegate.
 bench: setup wrk
 	$(BIN)/pip install --quiet -e '.[test,bench]'
-	for b in grading decisions report http peer auth; do $(BIN)/python bench/bench_$$b.py || exit 1; done
+	for b in grading decisions report tables http peer auth replay; do $(BIN)/python bench/bench_$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) out build *.egg-info

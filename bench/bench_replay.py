@@ -21,6 +21,7 @@ import random
 import shutil
 import sqlite3
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -28,6 +29,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import orjson
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench.*`, run as a script
 
 from bench.common import BIN, ROOT, measure
 from gradegate.scoring import load_rulesets
