@@ -4,9 +4,9 @@ A route whose endpoint reads its request itself — it takes the `Request` and a
 text path parameters, and declares no dependency and no query, header, cookie or body
 parameter — needs nothing of FastAPI per request but being found. Yet FastAPI's path
 to it (matching through every included router, solving an empty dependency list, an
-exit stack, its exception middleware) cost more than the grading: 0.42 ms of main-thread
-time per `POST /v1/grade` against 0.29 ms dispatched here, +35–45 % requests/s at 32
-connections (bench/bench_peer.py, docs/benchmarks.md).
+exit stack, its exception middleware) cost about as much as the grading: dispatched
+here, `POST /v1/grade` went from 2,110–2,190 to 2,850–3,120 requests/s at 32
+connections, side by side on one machine (docs/benchmarks.md).
 
 The routes stay declared in FastAPI, which still builds the OpenAPI document from them
 and serves any request this layer does not claim. It sits innermost among the app's own
