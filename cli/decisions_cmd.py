@@ -32,6 +32,7 @@ from gradegate.scoring import (
     InputError,
     RuleSetIdentity,
     atomic_path,
+    render,
     run_lines,
 )
 
@@ -88,7 +89,7 @@ def reviewers(
     try:
         default_roster = ruleset.load_roster(path)
     except InputError as exc:
-        _fail_issues(f"the roster {path} cannot be used; nothing was run:", exc)
+        _fail_issues(render("roster.unusable", "zh", path=path), exc)
 
     def decide(record: dict[str, Any]) -> Any:
         inline = record.pop("roster", None)

@@ -33,7 +33,7 @@ def render_report(content: bytes, filename: str, fmt: str, rulesets: RuleSets) -
     try:
         kind = table_format(Path(name))
     except TableError as exc:
-        raise InputError([FieldIssue("file", filename, E.MALFORMED, str(exc), ACCEPTED_FILES)]) from None
+        raise _unusable(filename, exc) from None
     if kind not in ("csv", "xlsx"):
         raise InputError([FieldIssue("file", filename, E.MALFORMED, f"{name}: not {ACCEPTED_FILES}", ACCEPTED_FILES)])
     # read_table reads from a path (it picks the parser by the suffix): the upload goes to a private temp file.
@@ -43,11 +43,19 @@ def render_report(content: bytes, filename: str, fmt: str, rulesets: RuleSets) -
         try:
             frame = read_table(path)
         except TableError as exc:
-            message = str(exc).replace(str(path), name)
-            raise InputError([FieldIssue("file", filename, E.MALFORMED, message, ACCEPTED_FILES)]) from None
+            raise _unusable(filename, exc, shown=(str(path), name)) from None
     try:
         report = build_report(frame, rulesets.grading, rulesets.gates, source=name, decision_tables=rulesets.tables)
     except TableError as exc:  # its headers: two columns for one field, a unit that is not money
-        raise InputError([FieldIssue("file", filename, E.MALFORMED, str(exc), ACCEPTED_FILES)]) from None
+        raise _unusable(filename, exc) from None
     body = render_html(report).encode("utf-8") if fmt == "html" else workbook_bytes(report)
     return body, MEDIA_TYPES[fmt]
+
+
+def _unusable(filename: str, exc: TableError, shown: tuple[str, str] | None = None) -> InputError:
+    """The upload's TableError as a field issue, in both languages; `shown`: (temp path, the upload's name),
+    so the caller never sees the private temp file."""
+    zh, en = exc.message, exc.message_en
+    if shown is not None:
+        zh, en = zh.replace(*shown), en.replace(*shown)
+    return InputError([FieldIssue("file", filename, E.MALFORMED, zh, ACCEPTED_FILES, en)])

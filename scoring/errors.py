@@ -92,7 +92,16 @@ class InputError(GradegateError):
 
 
 class TableError(GradegateError):
-    """A file handed to us cannot be read as a table: unknown type, not UTF-8, no header, duplicate columns."""
+    """A file handed to us cannot be read as a table: unknown type, not UTF-8, no header, duplicate columns.
+
+    Its text is Chinese (the CLI prints it); `message_en` is the same in English, for the service
+    (POST /v1/reports answers an unreadable upload with it on Accept-Language: en). Both come from the
+    catalogue (scoring.messages.table_error)."""
+
+    def __init__(self, message: str, message_en: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.message_en = message_en or message
 
 
 class OutputError(GradegateError):

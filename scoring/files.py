@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from gradegate.scoring.errors import TableError
+from gradegate.scoring.messages import table_error
 
 EXCEL_MAX_ROWS = 1_048_575  # data rows of one sheet: Excel's 1,048,576 less the header
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -25,7 +25,7 @@ def table_format(path: Path) -> str:
         return "xlsx"
     if suffix in JSONL_SUFFIXES:
         return "jsonl"
-    raise TableError(f"{path}: unknown file type {suffix or '(none)'!r}; use .csv, .xlsx or .jsonl")
+    raise table_error("file.unknown_type", path=path, suffix=suffix or "(none)")
 
 
 @contextmanager

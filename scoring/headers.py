@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from gradegate.scoring import errors as E
-from gradegate.scoring.errors import FieldIssue, TableError
-from gradegate.scoring.messages import hint, issue
+from gradegate.scoring.errors import FieldIssue
+from gradegate.scoring.messages import hint, issue, table_error
 from gradegate.scoring.values import TRIM, UNITS
 
 _UNIT = re.compile(r"^(?P<name>.*?)\s*[(（]\s*(?P<unit>[^()（）]*?)\s*[)）]$")
@@ -72,7 +72,7 @@ def map_headers(
             continue
         code = found
         if code in taken:
-            raise TableError(f"列 {taken[code]!r} 与 {written!r} 都是 {labels[code]} ({code})；请只保留一列")
+            raise table_error("header.twice", first=taken[code], second=written, label=labels[code], code=code)
         taken[code] = written
         out.rename[column] = code
         if unit is not None:
@@ -89,5 +89,5 @@ def _unit_exponent(code: str, unit: str, written: str, amounts: set[str]) -> int
     if code in amounts and unit in UNITS:
         return UNITS[unit]
     if code in amounts:
-        raise TableError(f"列 {written!r}: 单位 {unit!r} 无法识别；金额的单位可以是 {'、'.join(UNITS)}")
-    raise TableError(f"列 {written!r}: 只有金额列可以带单位")
+        raise table_error("header.unknown_unit", written=written, unit=unit, units="、".join(UNITS))
+    raise table_error("header.unit_not_allowed", written=written)

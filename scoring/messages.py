@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from gradegate.scoring.errors import FieldIssue, show_value
+from gradegate.scoring.errors import FieldIssue, TableError, show_value
 from gradegate.scoring.vocabulary import FIELD_LABELS
 
 LANGUAGES = ("zh", "en")
@@ -157,6 +157,102 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "未知列 {shown}{hint_zh}；该列未读取",
         "unknown column {shown_en}{hint_en}; the column is not read",
     ),
+    "header.twice": (
+        "列 {first!r} 与 {second!r} 都是 {label} ({code})；请只保留一列",
+        "columns {first!r} and {second!r} are both {code} ({label}); keep one of them",
+    ),
+    "header.unknown_unit": (
+        "列 {written!r}: 单位 {unit!r} 无法识别；金额的单位可以是 {units}",
+        "column {written!r}: unit {unit!r} is not known; an amount's unit may be {units}",
+    ),
+    "header.unit_not_allowed": (
+        "列 {written!r}: 只有金额列可以带单位",
+        "column {written!r}: only an amount column may carry a unit",
+    ),
+    "header.scaled_in_table": (
+        "{path}: 决策表的金额按元填写；列 {columns} 带有其他单位，请换算为元",
+        "{path}: a decision table reads amounts in 元; column(s) {columns} carry another unit: convert them to 元",
+    ),
+    # a file handed to us as a whole (TableError): the path and the numbers as they are
+    "file.missing": ("{path}: 文件不存在", "{path}: no such file"),
+    "file.unknown_type": (
+        "{path}: 无法识别的文件类型 {suffix!r}；请使用 .csv、.xlsx 或 .jsonl",
+        "{path}: unknown file type {suffix!r}; use .csv, .xlsx or .jsonl",
+    ),
+    "file.not_utf8": (
+        "{path}: 不是 UTF-8 文本（第 {byte} 字节）；请另存为 UTF-8",
+        "{path}: not UTF-8 text ({why} at byte {byte}); save it as UTF-8",
+    ),
+    "file.unreadable": ("{path}: 无法作为 {fmt} 文件读取：{error}", "{path}: cannot be read as {fmt}: {error}"),
+    "file.line": ("{path}:{line}: {detail_zh}", "{path}:{line}: {detail_en}"),
+    "file.empty": (
+        "{path}: 文件为空；第一行须是列名",
+        "{path}: the file is empty; the first line must name the columns",
+    ),
+    "file.header_too_long": (
+        "{path}: 第一行超过 {limit:,} 个字符；第一行须是列名（这是 CSV 文件吗？）",
+        "{path}: the first line is longer than {limit:,} characters; it must name the columns (is this a CSV file?)",
+    ),
+    "file.row_too_long": (
+        "{path}: 有一行超过 {mb} MB；这不是项目表",
+        "{path}: a row is longer than {mb} MB; not a table of projects",
+    ),
+    "file.duplicate_columns": (
+        "{path}: 列 {columns} 出现了不止一次；每列只能出现一次",
+        "{path}: column(s) {columns} appear more than once",
+    ),
+    "file.workbook_too_large": (
+        "{path}: 工作簿解压后为 {expanded:,} 字节，最多读取 {limit:,} 字节",
+        "{path}: the workbook expands to {expanded:,} bytes; at most {limit:,} are read",
+    ),
+    "file.workbook_ratio": (
+        "{path}: {entry} 解压后膨胀 {ratio:,} 倍（{mb:,} MB）；正常的工作簿最多膨胀 {limit} 倍",
+        "{path}: {entry} expands {ratio:,}× ({mb:,} MB); a real workbook expands at most {limit}×",
+    ),
+    "file.too_many_rows": (
+        "{rows:,} 行{what_zh}超出 Excel 工作表的容量；请输出为 .csv",
+        "{rows:,} {what}rows do not fit an Excel sheet; write a .csv instead",
+    ),
+    # the roster of review experts (reviewers.md); {where_zh} / {where}: the file line or the inline entry
+    "roster.no_file": ("名册文件 {path} 不存在", "cannot read the roster: {error}"),
+    "roster.unreadable": ("无法读取名册文件 {path}：{error_zh}", "cannot read the roster: {error}"),
+    "roster.not_utf8": (
+        "{file}: 不是 UTF-8 文本（第 {byte} 字节）；请将名册另存为 UTF-8 CSV",
+        "{file} is not a UTF-8 CSV: {error}",
+    ),
+    "roster.bad_csv": ("{file}: 无法作为 CSV 文件读取：{error}", "{file} is not a UTF-8 CSV: {error}"),
+    "roster.column_missing": (
+        "{file}: 缺少列 {field}（{label}）；名册须有以下列：{accepted}",
+        "{file}: column {field!r} is missing; the roster's columns are {accepted}",
+    ),
+    "roster.not_a_list": ("名册必须是专家对象的列表", "roster must be a list of experts"),
+    "roster.entry_not_an_object": ("名册第 {number} 项必须是 JSON 对象（一位专家）", "{field} must be an object"),
+    "roster.empty": ("名册 {source} 中没有任何专家", "{source}: the roster holds no expert"),
+    "roster.located": ("{where_zh}: {detail_zh}", "{where}: {detail_en}"),
+    "roster.duplicate": (
+        "{where_zh}: {label} {shown} 重复出现；每位专家只能列一次",
+        "{where}: expert_id {shown_en} is listed twice",
+    ),
+    "roster.unknown_role": (
+        "{label}: {shown} 不是规则中的权签角色；可选角色：{accepted}",
+        "roles: unknown role {shown_en}",
+    ),
+    "roster.unknown_role_of": (
+        "名册 {source} 中专家 {expert_id} 的权签角色 {shown} 不是规则中的角色；可选角色：{accepted}",
+        "{source}: expert {expert_id} holds unknown role {shown_en}",
+    ),
+    "roster.codes_missing": ("{label}为必填项：请填写{shape_zh}", "{field} is required: give {shape}"),
+    "roster.codes_wrong_type": ("{label}: {shown} 不是{shape_zh}", "{field}: {shown_en} is not {shape}"),
+    "roster.codes_empty": ("{label}为空：请填写{shape_zh}", "{field} is empty: give {shape}"),
+    "roster.all_not_allowed": ("{label}不能填 *；请逐一写明", "{field}: * is not allowed here; name them"),
+    "roster.available": ("{label}: {shown} 不是 {accepted_zh}", "{field}: {shown_en} is not {accepted}"),
+    # the roster as a whole cannot be used: the CLI stops, the service answers 503
+    "roster.unusable": ("名册 {path} 无法使用；未处理任何请求：", "the roster {path} cannot be used; nothing was run:"),
+    "roster.unavailable": ("名册文件 {path} 无法使用：{issues}", "the roster file {path}: {issues}"),
+    "roster.unreachable": (
+        "无法读取名册文件 {path}；请在请求中提供 roster",
+        "the roster file {path} cannot be read; give `roster`",
+    ),
 }
 
 # What a number field accepts, in words (the `accepted` code text stays English for machines).
@@ -213,6 +309,11 @@ def issue(
     }
     key = key or reason
     return FieldIssue(field, value, reason, render(key, "zh", **context), accepted, render(key, "en", **context))
+
+
+def table_error(key: str, **params: Any) -> TableError:
+    """A TableError worded by the catalogue: Chinese as its text (the CLI prints it), English beside it."""
+    return TableError(render(key, "zh", **params), render(key, "en", **params))
 
 
 def number_accepted(minimum: float, integer: bool) -> tuple[str, str]:

@@ -20,9 +20,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from gradegate.scoring.errors import TableError
+from gradegate.scoring.errors import MALFORMED, WRONG_TYPE, FieldIssue
 from gradegate.scoring.files import atomic_path, table_format
-from gradegate.scoring.messages import render
+from gradegate.scoring.messages import issue, table_error
 from gradegate.scoring.safe_cells import neutralize_arrow, neutralize_frame
 from gradegate.scoring.vocabulary import AMOUNT_FIELDS
 
@@ -37,7 +37,7 @@ def read_table(path: Path) -> pd.DataFrame:
     path = Path(path)
     fmt = table_format(path)
     if not path.is_file():
-        raise TableError(f"{path}: no such file")
+        raise table_error("file.missing", path=path)
     try:
         if fmt == "csv":
             chunks = list(iter_csv_chunks(path))
@@ -48,15 +48,17 @@ def read_table(path: Path) -> pd.DataFrame:
         else:
             records, bad = read_jsonl(path)
             if bad:
-                line, message = bad[0]
-                raise TableError(f"{path}:{line}: {message}")
+                line, problem = bad[0]
+                raise table_error(
+                    "file.line", path=path, line=line, detail_zh=problem.message, detail_en=problem.in_language("en")
+                )
             rows = [{k: None if v is None else str(v) for k, v in flatten(r).items()} for _, r in records]
             frame = pd.DataFrame(rows)
             frame = frame.astype("str") if len(frame.columns) else frame
     except UnicodeDecodeError as exc:
-        raise TableError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
+        raise table_error("file.not_utf8", path=path, why=exc.reason, byte=exc.start) from None
     except (ValueError, OSError, pd.errors.ParserError) as exc:
-        raise TableError(f"{path}: cannot be read as {fmt}: {exc}") from None
+        raise table_error("file.unreadable", path=path, fmt=fmt, error=exc) from None
     return _clean_columns(frame, path)
 
 
@@ -75,12 +77,17 @@ def check_workbook_size(path: Path) -> None:
         return  # not a workbook at all: the reader says so in its own words
     expanded = sum(e.file_size for e in entries)
     if expanded > MAX_XLSX_EXPANDED:
-        raise TableError(f"{path}: the workbook expands to {expanded:,} bytes; at most {MAX_XLSX_EXPANDED:,} are read")
+        raise table_error("file.workbook_too_large", path=path, expanded=expanded, limit=MAX_XLSX_EXPANDED)
     for e in entries:
         if e.file_size > (1 << 20) and e.file_size > MAX_XLSX_RATIO * max(e.compress_size, 1):
-            raise TableError(
-                f"{path}: {e.filename} expands {e.file_size // max(e.compress_size, 1):,}× "
-                f"({e.file_size >> 20:,} MB); a real workbook expands at most {MAX_XLSX_RATIO}×"
+            ratio = e.file_size // max(e.compress_size, 1)
+            raise table_error(
+                "file.workbook_ratio",
+                path=path,
+                entry=e.filename,
+                ratio=ratio,
+                mb=e.file_size >> 20,
+                limit=MAX_XLSX_RATIO,
             )
 
 
@@ -88,7 +95,7 @@ def _clean_columns(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     frame.columns = [str(c).strip() for c in frame.columns]
     dupes = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
     if dupes:
-        raise TableError(f"{path}: column(s) {dupes} appear more than once")
+        raise table_error("file.duplicate_columns", path=path, columns=dupes)
     return frame
 
 
@@ -102,15 +109,12 @@ def iter_csv_chunks(path: Path, block_bytes: int = 32 << 20) -> Iterator[pd.Data
         with open(path, encoding="utf-8-sig", newline="") as fh:
             first = fh.readline(MAX_HEADER_CHARS + 1)
         if len(first) > MAX_HEADER_CHARS:
-            raise TableError(
-                f"{path}: the first line is longer than {MAX_HEADER_CHARS:,} characters; "
-                "it must name the columns (is this a CSV file?)"
-            )
+            raise table_error("file.header_too_long", path=path, limit=MAX_HEADER_CHARS)
         header = next(csv.reader([first]), None)
     except UnicodeDecodeError as exc:
-        raise TableError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
+        raise table_error("file.not_utf8", path=path, why=exc.reason, byte=exc.start) from None
     if not header:
-        raise TableError(f"{path}: the file is empty; the first line must name the columns")
+        raise table_error("file.empty", path=path)
     _clean_columns(pd.DataFrame(columns=header), path)
     try:
         reader = pacsv.open_csv(
@@ -125,8 +129,8 @@ def iter_csv_chunks(path: Path, block_bytes: int = 32 << 20) -> Iterator[pd.Data
             yield _clean_columns(frame, path)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         if "straddl" in str(exc):  # one row longer than a whole block
-            raise TableError(f"{path}: a row is longer than {block_bytes >> 20} MB; not a table of projects") from None
-        raise TableError(f"{path}: cannot be read as CSV: {exc}") from None
+            raise table_error("file.row_too_long", path=path, mb=block_bytes >> 20) from None
+        raise table_error("file.unreadable", path=path, fmt="CSV", error=exc) from None
 
 
 class CsvChunkWriter:
@@ -198,10 +202,10 @@ def records_frame(records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     )
 
 
-def read_jsonl(path: Path) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple[int, str]]]:
+def read_jsonl(path: Path) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple[int, FieldIssue]]]:
     """(line number, record) of a JSON-lines file; and (line, problem) for lines that are not objects."""
     records: list[tuple[int, dict[str, Any]]] = []
-    bad: list[tuple[int, str]] = []
+    bad: list[tuple[int, FieldIssue]] = []
     with open(path, encoding="utf-8-sig") as fh:
         for number, line in enumerate(fh, start=1):
             if not line.strip():
@@ -209,12 +213,14 @@ def read_jsonl(path: Path) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple
             try:
                 value = json.loads(line)
             except json.JSONDecodeError as exc:
-                bad.append(
-                    (number, render("line.malformed", "zh", line=number, error=f"{exc.msg} (column {exc.colno})"))
-                )
+                error = f"{exc.msg} (column {exc.colno})"
+                bad.append((number, issue("", None, MALFORMED, "a JSON object", key="line.malformed", line=number,
+                                           error=error)))  # fmt: skip
                 continue
             if not isinstance(value, dict):
-                bad.append((number, render("line.not_an_object", "zh", line=number, kind=type(value).__name__)))
+                kind = type(value).__name__
+                bad.append((number, issue("", None, WRONG_TYPE, "object", key="line.not_an_object", line=number,
+                                          kind=kind)))  # fmt: skip
                 continue
             records.append((number, value))
     return records, bad

@@ -108,19 +108,27 @@ def is_blank(value: Any) -> bool:
 
 
 def parse_number(
-    value: Any, field: str, *, minimum: float, maximum: float, integer: bool = False, unit_exponent: int = 0
+    value: Any,
+    field: str,
+    *,
+    minimum: float,
+    maximum: float,
+    integer: bool = False,
+    unit_exponent: int = 0,
+    label: str | None = None,
 ) -> float | FieldIssue:
     """A number from JSON or a cell; a FieldIssue (returned, not raised) when it is not acceptable.
 
     Amounts (not `integer`) may carry a unit (万, 亿…); `unit_exponent` is the power of ten of a unit
     given by the column's header (`项目金额(万元)` → 4), for cells that carry none of their own.
+    `label`: the Chinese name of a field the shared labels do not know (a roster column).
     """
     kind = type(value)
     if (kind is int or kind is float) and not unit_exponent:  # JSON's numbers: the common case, checked first
         number = float(value)
         if minimum <= number <= maximum and (not integer or number.is_integer()):
             return number
-    limits = (minimum, maximum, integer)
+    limits = (minimum, maximum, integer, label)
     if is_blank(value):
         return _number_issue(field, value, E.MISSING, "number.missing", *limits)
     if isinstance(value, bool):
@@ -147,15 +155,15 @@ def parse_number(
         return _number_issue(
             field, value, E.WRONG_TYPE, "number.wrong_type", *limits, shown=kind_name, shown_en=kind_name
         )
-    return check_number(number, value, field, minimum=minimum, maximum=maximum, integer=integer)
+    return check_number(number, value, field, minimum=minimum, maximum=maximum, integer=integer, label=label)
 
 
 def check_number(
-    number: float, given: Any, field: str, *, minimum: float, maximum: float, integer: bool
+    number: float, given: Any, field: str, *, minimum: float, maximum: float, integer: bool, label: str | None = None
 ) -> float | FieldIssue:
     if minimum <= number <= maximum and (not integer or number.is_integer()):
         return number
-    limits = (minimum, maximum, integer)
+    limits = (minimum, maximum, integer, label)
     if math.isnan(number):
         return _number_issue(field, given, E.MISSING, "number.missing", *limits)
     if not math.isfinite(number) or number > maximum:
@@ -166,12 +174,22 @@ def check_number(
 
 
 def _number_issue(
-    field: str, value: Any, reason: str, key: str, minimum: float, maximum: float, integer: bool, **extra: Any
+    field: str,
+    value: Any,
+    reason: str,
+    key: str,
+    minimum: float,
+    maximum: float,
+    integer: bool,
+    label: str | None,
+    **extra: Any,
 ) -> FieldIssue:
     """The issue, its accepted forms built only now: a good number never pays for the words."""
     accepted, accepted_zh = number_accepted(minimum, integer)
     noun = "整数" if integer else "金额"
     context = {"accepted_zh": accepted_zh, "noun": noun, "minimum": minimum, "maximum": maximum, **extra}
+    if label is not None:
+        context["label"] = label
     return issue(field, value, reason, accepted, key=key, **context)
 
 
@@ -221,21 +239,25 @@ def parse_codes(vocab: EnumVocabulary, values: Iterable[Any], field: str, issues
     return frozenset(out)
 
 
-def parse_text(value: Any, field: str, *, required: bool, max_length: int | None = None) -> str | FieldIssue | None:
+def parse_text(
+    value: Any, field: str, *, required: bool, max_length: int | None = None, label: str | None = None
+) -> str | FieldIssue | None:
+    """Trimmed text; `label`: the Chinese name of a field the shared labels do not know (a roster column)."""
     if type(value) is str:
         text = value.strip(TRIM)
         if text and (max_length is None or len(text) <= max_length):
             return text
+    named = {"label": label} if label is not None else {}
     if is_blank(value):
         if required:
-            return issue(field, value, E.MISSING, "non-empty text", key="text.missing")
+            return issue(field, value, E.MISSING, "non-empty text", key="text.missing", **named)
         return None
     if not isinstance(value, str):
-        return issue(field, value, E.WRONG_TYPE, "text", key="text.wrong_type")
+        return issue(field, value, E.WRONG_TYPE, "text", key="text.wrong_type", **named)
     text = value.strip(TRIM)
     if max_length is not None and len(text) > max_length:
         return issue(
             field, value, E.TOO_LONG, f"1–{max_length} characters", key="text.too_long", length=len(text),
-            max_length=max_length,
+            max_length=max_length, **named,
         )  # fmt: skip
     return text

@@ -99,6 +99,18 @@ GRADING_HEADERS: dict[str, str] = {
 # Amount columns: a header may carry a unit (`项目金额(万元)`) that scales the column.
 AMOUNT_FIELDS = ("amount_rmb", "external_service_amount_rmb")
 
+# The columns of the review-experts roster (reviewers.md), as its messages name them; the codes stay
+# the column headers. Kept apart from FIELD_LABELS: `name`, `roles` mean other things elsewhere.
+ROSTER_LABELS: dict[str, str] = {
+    "expert_id": "专家编号",
+    "name": "姓名",
+    "roles": "权签角色",
+    "regions": "地区部",
+    "product_lines": "产品线",
+    "available": "是否可用",
+    "current_load": "当前负载",
+}
+
 FIELD_LABELS: dict[str, str] = {
     **GRADING_HEADERS,
     "risk": "总的风险",

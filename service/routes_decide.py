@@ -8,11 +8,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from gradegate.scoring import InputError, ReviewerRuleSet, Roster
+from gradegate.scoring import InputError, ReviewerRuleSet, Roster, render
 from gradegate.service.auth import DECIDE
 from gradegate.service.deps import AS_OF_PARAMETER, decision, read_json_object
 from gradegate.service.openapi import PROBLEM_RESPONSES, body_doc
-from gradegate.service.problems import Problem
+from gradegate.service.problems import Problem, request_language
 from gradegate.service.routes_grade import json_response
 from gradegate.service.schemas_decide import (
     GATE_EXAMPLE,
@@ -45,17 +45,17 @@ async def gate_check(request: Request) -> Response:
     return json_response({**out, "decision_id": decision_id})
 
 
-def roster_for(service: Any, reviewers: ReviewerRuleSet, inline: Any) -> Roster:
-    """The inline roster when one is given, else the configured roster file (read again when it changes)."""
+def roster_for(service: Any, reviewers: ReviewerRuleSet, inline: Any, lang: str = "zh") -> Roster:
+    """The inline roster when one is given, else the configured roster file (read again when it changes).
+    `lang`: the language of the 503 when the file cannot be used (the caller's Accept-Language)."""
     if inline is not None:
         return reviewers.roster_from_records(inline)
     path = Path(service.settings.roster_path)
     try:
         stamp = (str(path), path.stat().st_mtime_ns, reviewers.identity.hash)
     except OSError:
-        raise Problem(
-            503, "roster-unavailable", "Roster unavailable", f"the roster file {path} cannot be read; give `roster`"
-        ) from None
+        detail = render("roster.unreachable", lang, path=path)
+        raise Problem(503, "roster-unavailable", "Roster unavailable", detail) from None
     cache = service.roster_cache
     if cache.get("stamp") != stamp:
         # Read again when the file or the reviewer rules change. A malformed roster file is
@@ -63,7 +63,9 @@ def roster_for(service: Any, reviewers: ReviewerRuleSet, inline: Any) -> Roster:
         try:
             cache["roster"] = reviewers.load_roster(path)
         except InputError as exc:
-            raise Problem(503, "roster-unavailable", "Roster unavailable", f"the roster file {path}: {exc}") from None
+            shown = "; ".join(i.in_language(lang) for i in exc.issues)
+            detail = render("roster.unavailable", lang, path=path, issues=shown)
+            raise Problem(503, "roster-unavailable", "Roster unavailable", detail) from None
         cache["stamp"] = stamp
     return cache["roster"]
 
@@ -81,7 +83,7 @@ async def reviewers_select(http: Request) -> Response:
     async with decision(http, DECIDE) as ctx:
         body = await read_json_object(http)
         request = dict(body)
-        roster = roster_for(ctx.service, ctx.rules.reviewers, request.pop("roster", None))
+        roster = roster_for(ctx.service, ctx.rules.reviewers, request.pop("roster", None), request_language(http))
         result = ctx.rules.reviewers.select(request, roster)
         out = result.model_dump(mode="json")
         decision_id = await ctx.log.record(

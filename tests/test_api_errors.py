@@ -182,3 +182,66 @@ def test_422_reload_of_a_broken_rule_file_lists_file_and_line(tmp_path, rules_co
         response = httpx.post(live.url + "/v1/rules/reload", headers=auth(live.keys["analyst"]))
         body = assert_problem(response, 422, with_errors=True)
         assert any("grading.yaml:" in e["field"] and "threshold" in e["message"] for e in body["errors"])
+
+
+BAD_ROSTER_REQUEST = {
+    "kind": "order",
+    "id": "O1",
+    "contract_id": "C1",
+    "amount_rmb": 10,
+    "clauses": ["product_list"],
+    "submitter": "E1",
+    "roster": [
+        {"expert_id": "Z1", "name": "甲", "roles": ["finance_signatory"], "regions": ["*"], "product_lines": ["*"],
+         "available": "yes", "current_load": -1},
+    ],
+}  # fmt: skip
+
+
+def test_422_inline_roster_in_chinese_by_default_and_english_on_request(client: httpx.Client) -> None:
+    zh = assert_problem(client.post("/v1/reviewers/select", json=BAD_ROSTER_REQUEST), 422, with_errors=True)
+    assert [(e["field"], e["reason"], e["message"]) for e in zh["errors"]] == [
+        ("roster[0].available", "wrong_type", '名册第 1 项: 是否可用: "yes" 不是 true 或 false'),
+        ("roster[0].current_load", "out_of_range", "名册第 1 项: 当前负载: -1 小于 0；请填写 ≥ 0 的整数，如 3"),
+    ]
+    assert zh["detail"].startswith("2 个字段无效：名册第 1 项: 是否可用")
+    headers = {"Accept-Language": "en"}
+    en = assert_problem(client.post("/v1/reviewers/select", json=BAD_ROSTER_REQUEST, headers=headers), 422)
+    assert [(e["field"], e["reason"], e["message"]) for e in en["errors"]] == [
+        ("roster[0].available", "wrong_type", "roster[0]: available: 'yes' is not true or false"),
+        ("roster[0].current_load", "out_of_range", "roster[0]: current_load: -1 is below 0; give a whole number ≥ 0, such as 3"),
+    ]  # fmt: skip
+    assert en["detail"].startswith("2 field(s) are invalid: roster[0]: available")
+    not_a_list = client.post("/v1/reviewers/select", json={**BAD_ROSTER_REQUEST, "roster": "x"}).json()
+    assert not_a_list["errors"][0]["message"] == "名册必须是专家对象的列表"
+
+
+def test_503_for_a_bad_roster_file_in_both_languages(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A malformed roster file is the operator's problem (503), said in Chinese, and in English on request."""
+    folder = tmp_path_factory.mktemp("roster503")
+    roster = folder / "experts.csv"
+    roster.write_text(
+        "expert_id,name,roles,regions,product_lines,available,current_load\nE1,张伟,finance_signatory,*,*,maybe,0\n",
+        encoding="utf-8",
+    )
+    request = {key: value for key, value in BAD_ROSTER_REQUEST.items() if key != "roster"}
+    settings = Settings(db_path=folder / "d.db", reload_poll_s=0, roster_path=roster)
+    with LiveServer(settings, roles=["system"]) as live:
+        headers = auth(live.keys["system"])
+        url = live.url + "/v1/reviewers/select"
+        zh = assert_problem(httpx.post(url, json=request, headers=headers), 503)
+        assert zh["type"].endswith("roster-unavailable")
+        assert zh["detail"] == (
+            f'名册文件 {roster} 无法使用：experts.csv 第 2 行: 是否可用: "maybe" 不是 true 或 false'
+            "（也可填 yes/no、1/0、是/否）"
+        )
+        en = assert_problem(httpx.post(url, json=request, headers={**headers, "Accept-Language": "en"}), 503)
+        assert en["detail"] == (
+            f"the roster file {roster}: experts.csv line 2: available: 'maybe' is not true or false "
+            "(also yes/no, 1/0, 是/否)"
+        )
+        roster.unlink()
+        gone = assert_problem(httpx.post(url, json=request, headers=headers), 503)
+        assert gone["detail"] == f"无法读取名册文件 {roster}；请在请求中提供 roster"
+        gone_en = assert_problem(httpx.post(url, json=request, headers={**headers, "Accept-Language": "en"}), 503)
+        assert gone_en["detail"] == f"the roster file {roster} cannot be read; give `roster`"

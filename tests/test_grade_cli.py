@@ -54,9 +54,12 @@ def test_json_lines_with_unreadable_lines(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["grade", "missing.csv", "-o", "{tmp}/o.csv"], "no such file"),
+        (["grade", "missing.csv", "-o", "{tmp}/o.csv"], "missing.csv: 文件不存在"),
         (["grade", "{cases}/grading_public_input.csv", "-o", "{tmp}/o.pdf"], ".csv or .xlsx"),
-        (["grade", "{tmp}/in.parquet", "-o", "{tmp}/o.csv"], "unknown file type"),
+        (
+            ["grade", "{tmp}/in.parquet", "-o", "{tmp}/o.csv"],
+            "in.parquet: 无法识别的文件类型 '.parquet'；请使用 .csv、.xlsx 或 .jsonl",
+        ),
         (
             ["grade", "{cases}/grading_public_input.csv", "-o", "{tmp}/o.csv", "--rules", "{tmp}/nowhere"],
             "not a folder",
@@ -78,7 +81,7 @@ def test_a_failed_run_leaves_the_previous_output_untouched(tmp_path: Path) -> No
     header = (CASES / "grading_public_input.csv").read_text(encoding="utf-8").splitlines()[0]
     broken.write_text(header + "\n" + "P1,x\n" + "a,b,c," * 30 + "\n", encoding="utf-8")
     result = run_cli("grade", broken, "-o", out)
-    assert result.returncode == 1 and "cannot be read as CSV" in result.stderr
+    assert result.returncode == 1 and f"{broken}: 无法作为 CSV 文件读取：" in result.stderr
     assert out.read_text(encoding="utf-8") == "previous run\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
 

@@ -59,10 +59,7 @@ def test_excel_upload(upload: bytes, rules: RuleSets) -> None:
     ("content", "filename", "fmt", "field", "words"),
     [
         (b"project_id\nP1\n", "p.csv", "pdf", "format", "html, xlsx"),
-        (b"%PDF-1.4", "p.pdf", "html", "file", "unknown file type"),
         (b"{}", "p.jsonl", "html", "file", ".csv or .xlsx"),
-        (b"\x00\x01garbage", "p.xlsx", "html", "file", "cannot be read"),
-        (b"\xff\xfe\x00bad", "p.csv", "html", "file", "UTF-8"),
     ],
 )
 def test_unusable_upload(content: bytes, filename: str, fmt: str, field: str, words: str, rules: RuleSets) -> None:
@@ -71,3 +68,26 @@ def test_unusable_upload(content: bytes, filename: str, fmt: str, field: str, wo
     issue = caught.value.issues[0]
     assert issue.field == field and words in issue.message
     assert "gradegate-report-" not in issue.message  # the temp path is not shown to the caller
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "zh", "en"),
+    [
+        (b"%PDF-1.4", "p.pdf", "p.pdf: 无法识别的文件类型 '.pdf'；请使用 .csv、.xlsx 或 .jsonl",
+         "p.pdf: unknown file type '.pdf'; use .csv, .xlsx or .jsonl"),
+        (b"\x00\x01garbage", "p.xlsx", "p.xlsx: 无法作为 xlsx 文件读取：", "p.xlsx: cannot be read as xlsx: "),
+        (b"\xff\xfe\x00bad", "p.csv", "p.csv: 不是 UTF-8 文本（第 0 字节）；请另存为 UTF-8",
+         "p.csv: not UTF-8 text (invalid start byte at byte 0); save it as UTF-8"),
+        (b"project_id,\xe9\xa1\xb9\xe7\x9b\xae\xe7\xbc\x96\xe5\x8f\xb7\nP1,P1\n", "p.csv",
+         "列 'project_id' 与 '项目编号' 都是 项目编号 (project_id)；请只保留一列",
+         "columns 'project_id' and '项目编号' are both project_id (项目编号); keep one of them"),
+    ],
+)  # fmt: skip
+def test_unreadable_upload_in_both_languages(content: bytes, filename: str, zh: str, en: str, rules: RuleSets) -> None:
+    """A file the reader refuses (TableError) reaches the caller in Chinese, and in English on request."""
+    with pytest.raises(InputError) as caught:
+        render_report(content, filename, "html", rules)
+    issue = caught.value.issues[0]
+    assert (issue.field, issue.reason) == ("file", "malformed")
+    assert issue.message.startswith(zh) and issue.in_language("en").startswith(en)
+    assert "gradegate-report-" not in issue.message + issue.in_language("en")  # never the private temp path

@@ -48,7 +48,7 @@ def test_excel_portfolio(tmp_path: Path) -> None:
 def test_missing_input(tmp_path: Path) -> None:
     result = run_cli("report", tmp_path / "nope.csv", "-o", tmp_path / "out")
     assert result.returncode == 1
-    assert "no such file" in result.stderr and "Traceback" not in result.stderr
+    assert f"{tmp_path / 'nope.csv'}: 文件不存在" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
 
 
@@ -76,7 +76,8 @@ def test_not_a_table(tmp_path: Path) -> None:
     path = tmp_path / "binary.xlsx"
     path.write_bytes(b"\x00\x01 not a workbook")
     result = run_cli("report", path, "-o", tmp_path / "out")
-    assert result.returncode == 1 and "cannot be read" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 1 and f"{path}: 无法作为 xlsx 文件读取：" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_help_names_the_options() -> None:

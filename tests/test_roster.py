@@ -42,35 +42,74 @@ def test_csv_roster_reads_sets_and_wildcards(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("row", "field", "reason"),
+    ("row", "field", "reason", "zh", "en"),
     [
-        ("E3,王芳,legal_signatory,*,*,maybe,1", "roster.csv line 4.available", "wrong_type"),
-        ("E3,王芳,legal_signatory,*,*,true,-1", "roster.csv line 4.current_load", "out_of_range"),
-        ("E3,王芳,legal_signatory,*,*,true,1.5", "roster.csv line 4.current_load", "not_an_integer"),
-        ("E3,王芳,cfo_signatory,*,*,true,1", "roster.csv line 4.roles", "unknown_value"),
-        ("E3,王芳,,*,*,true,1", "roster.csv line 4.roles", "missing"),
-        ("E3,王芳,legal_signatory,,*,true,1", "roster.csv line 4.regions", "missing"),
-        ("E1,王芳,legal_signatory,*,*,true,1", "roster.csv line 4.expert_id", "duplicate"),
-        (",王芳,legal_signatory,*,*,true,1", "roster.csv line 4.expert_id", "missing"),
+        ("E3,王芳,legal_signatory,*,*,maybe,1", "roster.csv line 4.available", "wrong_type",
+         '是否可用: "maybe" 不是 true 或 false（也可填 yes/no、1/0、是/否）',
+         "available: 'maybe' is not true or false (also yes/no, 1/0, 是/否)"),
+        ("E3,王芳,legal_signatory,*,*,true,-1", "roster.csv line 4.current_load", "out_of_range",
+         '当前负载: "-1" 小于 0；请填写 ≥ 0 的整数，如 3', "current_load: '-1' is below 0; give a whole number ≥ 0"),
+        ("E3,王芳,legal_signatory,*,*,true,1.5", "roster.csv line 4.current_load", "not_an_integer",
+         '当前负载: "1.5" 不是整数', "current_load: '1.5' is not a whole number"),
+        ("E3,王芳,cfo_signatory,*,*,true,1", "roster.csv line 4.roles", "unknown_value",
+         '权签角色: "cfo_signatory" 不是规则中的权签角色；可选角色：sales_mgmt_signatory',
+         "roles: unknown role 'cfo_signatory'"),
+        ("E3,王芳,,*,*,true,1", "roster.csv line 4.roles", "missing",
+         "权签角色为必填项：请填写以 ; 分隔的名称", "roles is required: give `;`-separated names"),
+        ("E3,王芳,legal_signatory,,*,true,1", "roster.csv line 4.regions", "missing",
+         "地区部为必填项：请填写以 ; 分隔的名称，或用 * 表示全部",
+         "regions is required: give `;`-separated names or * for all"),
+        ("E3,王芳,*,*,*,true,1", "roster.csv line 4.roles", "unknown_value",
+         "权签角色不能填 *；请逐一写明", "roles: * is not allowed here; name them"),
+        ("E3,王芳,legal_signatory,*, ; ,true,1", "roster.csv line 4.product_lines", "missing",
+         "产品线为空：请填写以 ; 分隔的名称，或用 * 表示全部", "product_lines is empty: give `;`-separated names"),
+        ("E1,王芳,legal_signatory,*,*,true,1", "roster.csv line 4.expert_id", "duplicate",
+         '专家编号 "E1" 重复出现；每位专家只能列一次', "expert_id 'E1' is listed twice"),
+        (",王芳,legal_signatory,*,*,true,1", "roster.csv line 4.expert_id", "missing",
+         "专家编号为必填项", "expert_id is required"),
     ],
-)
-def test_malformed_csv_rows_are_named(tmp_path: Path, row: str, field: str, reason: str) -> None:
+)  # fmt: skip
+def test_malformed_csv_rows_are_named(tmp_path: Path, row: str, field: str, reason: str, zh: str, en: str) -> None:
+    """Each bad cell: its row as the spreadsheet shows it and the column's Chinese label; English on request."""
     with pytest.raises(InputError) as exc:
         Roster.from_csv(write(tmp_path, HEADER + GOOD + row + "\n"), known_roles=ROLES)
     found = {i.field: i for i in exc.value.issues}
     assert found[field].reason == reason
-    assert found[field].message.startswith("roster.csv line 4")
+    assert found[field].message.startswith(f"roster.csv 第 4 行: {zh}"), found[field].message
+    assert found[field].in_language("en").startswith(f"roster.csv line 4: {en}"), found[field].message_en
 
 
 def test_missing_column_and_unreadable_file(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         Roster.from_csv(write(tmp_path, "expert_id,name,roles,regions,product_lines,current_load\nE1,a,b,*,*,0\n"))
     assert [(i.field, i.reason) for i in exc.value.issues] == [("available", "missing")]
-    with pytest.raises(InputError):
+    missing = exc.value.issues[0]
+    assert missing.message == (
+        "roster.csv: 缺少列 available（是否可用）；名册须有以下列：expert_id, name, roles, regions, product_lines, "
+        "available, current_load"
+    )
+    assert missing.in_language("en").startswith("roster.csv: column 'available' is missing")
+    with pytest.raises(InputError) as exc:
         Roster.from_csv(tmp_path / "nowhere.csv")
+    nowhere = exc.value.issues[0]
+    assert (nowhere.field, nowhere.reason) == ("roster", "missing")
+    assert nowhere.message == f"名册文件 {tmp_path / 'nowhere.csv'} 不存在"
+    assert nowhere.in_language("en").startswith("cannot read the roster: [Errno 2] No such file or directory")
     with pytest.raises(InputError) as exc:
         Roster.from_csv(write(tmp_path, HEADER))
-    assert "no expert" in exc.value.issues[0].message
+    assert exc.value.issues[0].message == "名册 roster.csv 中没有任何专家"
+    assert exc.value.issues[0].in_language("en") == "roster.csv: the roster holds no expert"
+
+
+def test_a_roster_not_in_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "roster.csv"
+    path.write_bytes((HEADER + "E1,张伟,legal_signatory,*,*,true,0\n").encode("gb18030"))
+    with pytest.raises(InputError) as exc:
+        Roster.from_csv(path)
+    found = exc.value.issues[0]
+    assert (found.field, found.reason) == ("roster", "malformed")
+    assert found.message == f"roster.csv: 不是 UTF-8 文本（第 {len(HEADER) + 3} 字节）；请将名册另存为 UTF-8 CSV"
+    assert found.in_language("en").startswith("roster.csv is not a UTF-8 CSV: 'utf-8' codec can't decode")
 
 
 def test_inline_records_need_json_types() -> None:
@@ -85,8 +124,41 @@ def test_inline_records_need_json_types() -> None:
         "roster[0].available": "wrong_type",
         "roster[0].current_load": "wrong_type",
     }
-    with pytest.raises(InputError):
-        Roster.from_records({"E1": good})
+    messages = [(i.message, i.in_language("en")) for i in exc.value.issues]
+    assert messages == [
+        ('名册第 1 项: 权签角色: "legal_signatory" 不是名称的 JSON 数组',
+         "roster[0]: roles: 'legal_signatory' is not a JSON array of names"),
+        ('名册第 1 项: 是否可用: "true" 不是 true 或 false', "roster[0]: available: 'true' is not true or false"),
+        ("名册第 1 项: 当前负载: True 不是数字；请填写 ≥ 0 的整数，如 3",
+         "roster[0]: current_load: True is not a number; give a whole number ≥ 0, such as 3"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("records", "field", "zh", "en"),
+    [
+        ({"E1": {}}, "roster", "名册必须是专家对象的列表", "roster must be a list of experts"),
+        ([{}, "E2"], "roster[1]", "名册第 2 项必须是 JSON 对象（一位专家）", "roster[1] must be an object"),
+        ([], "roster", "名册 roster 中没有任何专家", "roster: the roster holds no expert"),
+    ],
+)
+def test_inline_roster_shapes(records: object, field: str, zh: str, en: str) -> None:
+    with pytest.raises(InputError) as exc:
+        Roster.from_records(records)
+    found = exc.value.issues[0]
+    assert (found.field, found.message, found.in_language("en")) == (field, zh, en)
+
+
+def test_roster_roles_unknown_to_the_rules() -> None:
+    """A roster read without the rules' roles is checked when it is used: the role is named in both languages."""
+    from gradegate.scoring.reviewers.ruleset import roster_role_issues
+
+    good = {"expert_id": "E1", "name": "a", "roles": ["ceo_signatory"], "regions": ["*"], "product_lines": ["*"]}
+    roster = Roster.from_records([{**good, "available": True, "current_load": 0}])
+    (found,) = roster_role_issues(roster, frozenset(ROLES))
+    assert (found.field, found.value, found.reason) == ("roster.E1.roles", "ceo_signatory", "unknown_value")
+    assert found.message.startswith('名册 roster 中专家 E1 的权签角色 "ceo_signatory" 不是规则中的角色；可选角色：')
+    assert found.in_language("en") == "roster: expert E1 holds unknown role 'ceo_signatory'"
 
 
 def test_sample_roster_covers_every_role() -> None:
@@ -112,4 +184,18 @@ def test_cli_refuses_a_malformed_roster(tmp_path: Path, cases_dir: Path) -> None
     path = write(tmp_path, HEADER + GOOD + "E3,王芳,legal_signatory,*,*,maybe,-2\n")
     proc = run_cli("reviewers", cases_dir / "reviewers_public_input.jsonl", "--roster", path)
     assert proc.returncode == 1 and proc.stdout == ""
-    assert "roster.csv line 4" in proc.stderr and "'maybe'" in proc.stderr and "Traceback" not in proc.stderr
+    lines = proc.stderr.splitlines()
+    assert lines == [
+        f"error: 名册 {path} 无法使用；未处理任何请求：",
+        '  roster.csv 第 4 行: 是否可用: "maybe" 不是 true 或 false（也可填 yes/no、1/0、是/否）',
+        '  roster.csv 第 4 行: 当前负载: "-2" 小于 0；请填写 ≥ 0 的整数，如 3',
+    ], proc.stderr
+
+
+def test_cli_with_a_roster_that_is_not_there(tmp_path: Path) -> None:
+    proc = run_cli("reviewers", "-", "--roster", tmp_path / "none.csv", input="")
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.splitlines() == [
+        f"error: 名册 {tmp_path / 'none.csv'} 无法使用；未处理任何请求：",
+        f"  名册文件 {tmp_path / 'none.csv'} 不存在",
+    ], proc.stderr

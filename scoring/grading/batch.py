@@ -15,12 +15,13 @@ import pandas as pd
 import pyarrow as pa
 
 from gradegate.scoring import errors as E
-from gradegate.scoring.errors import FieldIssue, TableError
+from gradegate.scoring.errors import FieldIssue
 from gradegate.scoring.files import EXCEL_MAX_ROWS, atomic_path, table_format
 from gradegate.scoring.grading.columns import map_input_headers, output_columns, output_headers
 from gradegate.scoring.grading.frame import ERROR_COLUMNS, BatchGrades, grade_frame, grade_records
 from gradegate.scoring.grading.ruleset import GradingRuleSet
 from gradegate.scoring.headers import HeaderMap
+from gradegate.scoring.messages import table_error
 from gradegate.scoring.tabular import (
     CsvChunkWriter,
     iter_csv_chunks,
@@ -49,7 +50,7 @@ class GradingRun:
     def _chunks(self, on_progress: Callable[[int], None]) -> Iterator[BatchGrades]:
         fmt = table_format(self.source)
         if not self.source.is_file():
-            raise TableError(f"{self.source}: no such file")
+            raise table_error("file.missing", path=self.source)
         if fmt == "csv":
             yield from self._csv_chunks(on_progress)
         elif fmt == "xlsx":
@@ -82,7 +83,7 @@ class GradingRun:
         batch.errors["line"] = batch.errors["row"]
         unreadable = pd.DataFrame(
             [{"row": n, "line": n, "project_id": None, "field": "(line)", "value": None, "reason": E.MALFORMED,
-              "message": m} for n, m in bad],
+              "message": m.message} for n, m in bad],
             columns=ERROR_COLUMNS,
         )  # fmt: skip
         if len(unreadable):
@@ -110,7 +111,7 @@ class GradingRun:
                 writer.close()
             else:
                 if self.graded > EXCEL_MAX_ROWS:
-                    raise TableError(f"{self.graded:,} graded rows do not fit an Excel sheet; write a .csv instead")
+                    raise table_error("file.too_many_rows", rows=self.graded, what="graded ", what_zh="评定结果")
                 frame = pd.concat(graded_frames) if graded_frames else pd.DataFrame(columns=columns)
                 write_excel(frame, fh, sheet_name="项目等级评定", headers=output_headers(self.ruleset))
         header_rows = pd.DataFrame(

@@ -19,6 +19,7 @@ from gradegate.scoring import errors as E
 from gradegate.scoring.engine import CompiledOnce
 from gradegate.scoring.errors import FieldIssue, InputError
 from gradegate.scoring.identity import RuleSetIdentity, RulesetRef
+from gradegate.scoring.messages import issue
 from gradegate.scoring.reviewers.engine import Reason, ReviewerEngine
 from gradegate.scoring.reviewers.input import ReviewRequest, ReviewRequestParser
 from gradegate.scoring.reviewers.model import ReviewerRules
@@ -131,16 +132,11 @@ def roster_role_issues(roster: Roster, known: frozenset[str]) -> list[FieldIssue
     """A roster built without the rule set's roles may hold roles the rules do not know: name them."""
     accepted = ", ".join(sorted(known))
     return [
-        FieldIssue(
-            f"roster.{e.expert_id}.roles",
-            role,
-            E.UNKNOWN_VALUE,
-            f"{roster.source}: expert {e.expert_id} holds unknown role {role!r}",
-            accepted,
-        )
+        issue(f"roster.{e.expert_id}.roles", role, E.UNKNOWN_VALUE, accepted, key="roster.unknown_role_of",
+              source=roster.source, expert_id=e.expert_id)
         for e in roster.experts
         for role in sorted(e.roles - known)
-    ]
+    ]  # fmt: skip
 
 
 def unfilled_reason(role: str, label: str, req: ReviewRequest, roster: Roster, picked: set[str]) -> str:

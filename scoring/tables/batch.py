@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from gradegate.scoring.errors import TableError
 from gradegate.scoring.files import EXCEL_MAX_ROWS, atomic_path, table_format
 from gradegate.scoring.headers import HeaderMap, map_headers
+from gradegate.scoring.messages import table_error
 from gradegate.scoring.tables.frame import ERROR_COLUMNS, FrameDecisions, decide_frame, output_columns
 from gradegate.scoring.tables.ruleset import TableRuleSet
 from gradegate.scoring.tabular import CsvChunkWriter, iter_csv_chunks, read_table, write_excel, write_table
@@ -40,15 +40,13 @@ class TableRun:
             self._headers = map_headers(frame.columns, labels, amounts=amounts)
             scaled = [code for code, exponent in self._headers.unit_exponents.items() if exponent]
             if scaled:
-                raise TableError(
-                    f"{self.source}: 决策表的金额按元填写；列 {', '.join(labels[c] for c in scaled)} 带有其他单位，"
-                    "请换算为元 (a decision table reads amounts in 元)"
-                )
+                columns = ", ".join(labels[c] for c in scaled)
+                raise table_error("header.scaled_in_table", path=self.source, columns=columns)
         return frame.rename(columns=self._headers.rename)
 
     def _chunks(self, on_progress: Callable[[int], None]) -> Iterator[FrameDecisions]:
         if not self.source.is_file():
-            raise TableError(f"{self.source}: no such file")
+            raise table_error("file.missing", path=self.source)
         if table_format(self.source) == "xlsx":
             yield decide_frame(self._with_codes(read_table(self.source)), self.table)
             return
@@ -79,7 +77,7 @@ class TableRun:
                 writer.close()
             else:
                 if self.decided > EXCEL_MAX_ROWS:
-                    raise TableError(f"{self.decided:,} rows do not fit an Excel sheet; write a .csv instead")
+                    raise table_error("file.too_many_rows", rows=self.decided, what="", what_zh="")
                 frame = pd.concat(decided_frames) if decided_frames else pd.DataFrame(columns=columns)
                 write_excel(frame, fh, sheet_name=self.table.rules.label)
         errors = pd.concat(error_frames) if error_frames else pd.DataFrame(columns=ERROR_COLUMNS)
