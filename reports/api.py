@@ -12,7 +12,7 @@ from pathlib import Path
 from gradegate.reports.build import build_report
 from gradegate.reports.outputs import workbook_bytes
 from gradegate.reports.render_html import render_html
-from gradegate.scoring import FieldIssue, InputError, RuleSets, TableError, read_table, table_format
+from gradegate.scoring import FieldIssue, InputError, RuleSets, TableError, issue, read_table, table_format
 from gradegate.scoring import errors as E
 
 MEDIA_TYPES = {
@@ -25,17 +25,14 @@ ACCEPTED_FILES = "a .csv or .xlsx portfolio"
 def render_report(content: bytes, filename: str, fmt: str, rulesets: RuleSets) -> tuple[bytes, str]:
     """(body, media type) of the report of one uploaded portfolio; InputError when the upload is unusable."""
     if fmt not in MEDIA_TYPES:
-        accepted = ", ".join(MEDIA_TYPES)
-        raise InputError(
-            [FieldIssue("format", fmt, E.UNKNOWN_VALUE, f"format {fmt!r} is not one of {accepted}", accepted)]
-        )
+        raise InputError([issue("format", fmt, E.UNKNOWN_VALUE, ", ".join(MEDIA_TYPES), key="report.format")])
     name = Path(filename or "portfolio.csv").name
     try:
         kind = table_format(Path(name))
     except TableError as exc:
         raise _unusable(filename, exc) from None
     if kind not in ("csv", "xlsx"):
-        raise InputError([FieldIssue("file", filename, E.MALFORMED, f"{name}: not {ACCEPTED_FILES}", ACCEPTED_FILES)])
+        raise InputError([issue("file", filename, E.MALFORMED, ACCEPTED_FILES, key="report.file_type", name=name)])
     # read_table reads from a path (it picks the parser by the suffix): the upload goes to a private temp file.
     with tempfile.TemporaryDirectory(prefix="gradegate-report-") as tmp:
         path = Path(tmp) / f"upload{Path(name).suffix.lower()}"

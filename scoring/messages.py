@@ -98,6 +98,26 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{label}: {part!r} 不是关口；请填写以 ';' 分隔的关口代码（{gates}）",
         "passed_gates: {part!r} is not a gate; give gate codes separated by ';' ({gates})",
     ),
+    # decision tables (tables.md): {label} is the table's own label of the input
+    "table.bool.missing": ("{label}为必填项：请填写 {accepted}", "{field} is required: give {accepted}"),
+    "table.bool": (
+        "{label}: {shown} 不是是/否值；请填写 {accepted}",
+        "{field}: {shown_en} is not a yes/no value; give {accepted}",
+    ),
+    "table.unknown_field": (
+        "未知字段 {field}{hint_zh}；可用字段：{inputs_zh}",
+        "unknown field {field!r}{hint_en}; inputs: {accepted}",
+    ),
+    "batch.not_object": ("第 {index} 项不是 JSON 对象", "item {index} is not a JSON object"),
+    # the report of an uploaded portfolio (POST /v1/reports)
+    "report.format": (
+        "报告格式 {shown} 无法识别；请填写以下之一：{accepted}",
+        "format {shown_en} is not one of {accepted}",
+    ),
+    "report.file_type": (
+        "{name}: 不是 .csv 或 .xlsx 项目组合文件",
+        "{name}: not {accepted}",
+    ),
     # gate and review requests
     "shape.wrong_type": ("{label}必须是{shape_zh}", "{field} must be {shape}"),
     "bool.wrong_type": ("{label}: {shown} 不是 true 或 false", "{field}: {shown_en} is not true or false"),
@@ -282,11 +302,12 @@ def shown_zh(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def hint(suggestion: str | None) -> tuple[str, str]:
-    """The 'did you mean' clause in both languages."""
+def hint(suggestion: str | None, label: str | None = None) -> tuple[str, str]:
+    """The 'did you mean' clause in both languages; `label`: the suggestion's Chinese name, shown beside it."""
     if not suggestion:
         return "", ""
-    return f"（是否为 {suggestion}？）", f" (did you mean {suggestion!r}?)"
+    named = f"{suggestion}（{label}）" if label else suggestion
+    return f"（是否为 {named}？）", f" (did you mean {suggestion!r}?)"
 
 
 def render(key: str, lang: str, **params: Any) -> str:

@@ -70,17 +70,21 @@ class Issues(list[FieldIssue]):
         for key in record:
             if key not in allowed:
                 name = f"{prefix}{key}"
-                close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.75)
-                hint_zh, hint_en = hint(close[0] if close else None)
+                hint_zh, hint_en = hint(closest(str(key), allowed))
                 self.append(
                     issue(name, record[key], E.UNKNOWN_FIELD, ", ".join(allowed), hint_zh=hint_zh, hint_en=hint_en)
                 )
 
 
+def closest(word: str, known: Iterable[str]) -> str | None:
+    """The known word close enough to `word` to be what was meant (a typo), or None."""
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
 def did_you_mean(word: str, known: Iterable[str]) -> str:
     """` (did you mean 'x'?)` when a known word is close to `word`; else empty."""
-    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.75)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return hint(closest(word, known))[1]
 
 
 def require_object(record: Any, what: str = "a request") -> Mapping[str, Any]:
@@ -211,19 +215,21 @@ class EnumVocabulary:
     def accepted(self) -> str:
         return ", ".join(f"{code} ({label})" for code, label in self.labels.items())
 
-    def parse(self, value: Any, field: str | None = None) -> str | FieldIssue:
+    def parse(self, value: Any, field: str | None = None, label: str | None = None) -> str | FieldIssue:
+        """The code `value` spells; `label`: the Chinese name of a field the shared labels do not know."""
         if type(value) is str:
             code = self._exact.get(value)
             if code is not None:
                 return code
         field = field or self.field
+        named = {"label": label} if label is not None else {}
         if is_blank(value):
-            return issue(field, value, E.MISSING, self.accepted, key="enum.missing")
+            return issue(field, value, E.MISSING, self.accepted, key="enum.missing", **named)
         if not isinstance(value, str):
-            return issue(field, value, E.WRONG_TYPE, self.accepted, key="enum.wrong_type")
+            return issue(field, value, E.WRONG_TYPE, self.accepted, key="enum.wrong_type", **named)
         code = self._lookup.get(norm_key(value))
         if code is None:
-            return issue(field, value, E.UNKNOWN_VALUE, self.accepted, key="enum.unknown_value")
+            return issue(field, value, E.UNKNOWN_VALUE, self.accepted, key="enum.unknown_value", **named)
         return code
 
 

@@ -14,12 +14,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from gradegate.scoring import FieldIssue, InputError, RulesetRef, RuleSets, TableResult, TableRuleSet
+from gradegate.scoring import InputError, RulesetRef, RuleSets, TableResult, TableRuleSet, issue
 from gradegate.scoring import errors as E
 from gradegate.service.auth import GRADE, ReaderDep
 from gradegate.service.deps import AS_OF_PARAMETER, GradeContext, RulesDep, decision, read_json_object
 from gradegate.service.openapi import PROBLEM_RESPONSES, problem_doc
-from gradegate.service.problems import Problem
+from gradegate.service.problems import Problem, request_language
 from gradegate.service.routes_grade import json_response
 
 router = APIRouter(tags=["decision tables 决策表"], responses=PROBLEM_RESPONSES)
@@ -139,9 +139,9 @@ async def decide_batch(table: str, request: Request, ctx: GradeContext) -> Respo
     if not isinstance(items, list) or len(items) > limit or set(body) != {"items"}:
         given = len(items) if isinstance(items, list) else items
         message = f'give {{"items": [record, …]}} with 1–{limit} records (GRADEGATE_MAX_BATCH_ITEMS)'
-        issue = {"field": "items", "value": given, "reason": E.WRONG_TYPE, "message": message, "accepted": message}
-        raise Problem(422, "invalid-request", "Invalid request", message, [issue])
-    results = await run_in_threadpool(_decide_items, chosen, items)
+        bad = {"field": "items", "value": given, "reason": E.WRONG_TYPE, "message": message, "accepted": message}
+        raise Problem(422, "invalid-request", "Invalid request", message, [bad])
+    results = await run_in_threadpool(_decide_items, chosen, items, request_language(request))
     decided = sum(1 for r in results if r["ok"])
     out = {
         "table": chosen.code,
@@ -156,18 +156,17 @@ async def decide_batch(table: str, request: Request, ctx: GradeContext) -> Respo
     return json_response({"decision_id": decision_id, **out})
 
 
-def _decide_items(table: TableRuleSet, items: list[Any]) -> list[dict[str, Any]]:
+def _decide_items(table: TableRuleSet, items: list[Any], lang: str) -> list[dict[str, Any]]:
     results: list[dict[str, Any]] = []
     for index, item in enumerate(items):
         entry: dict[str, Any] = {"index": index}
         try:
             if not isinstance(item, dict):
-                issue = FieldIssue("", item, E.WRONG_TYPE, f"item {index} is not a JSON object", "object")
-                raise InputError([issue])
+                raise InputError([issue("", item, E.WRONG_TYPE, "object", key="batch.not_object", index=index)])
             entry["id"] = item.get(table.rules.id_field)
             entry.update(ok=True, result=table.decide(item).model_dump(mode="json"))
         except InputError as exc:
-            entry.update(ok=False, errors=[i.to_dict() for i in exc.issues])
+            entry.update(ok=False, errors=[i.to_dict(lang) for i in exc.issues])
         results.append(entry)
     return results
 

@@ -64,8 +64,12 @@ def test_messages_beside_the_fields_and_values_kept(server: LiveServer, browser)
         page.select_option("#has_precedent", label="否")
         page.click("#decide")
         page.wait_for_selector("#error-summary")
-        assert page.locator("#err-amount_rmb").inner_text().startswith('项目金额: "一千万" 是汉字数字')
-        assert "needs_rnd_change is required" in page.locator("#err-needs_rnd_change").inner_text()
+        assert page.locator("#err-amount_rmb").inner_text() == (  # the table's own label of the input
+            '标的额(元): "一千万" 是汉字数字，无法识别；请用阿拉伯数字填写 ≥ 0 的金额，如 12000000、1200万、1.2亿 或 "12,000,000"'
+        )
+        assert page.locator("#err-needs_rnd_change").inner_text() == (
+            "需研发中心参与修改软件为必填项：请填写 true/false, yes/no, 1/0, 是/否"
+        )
         assert page.locator("#amount_rmb").input_value() == "一千万"
         assert page.locator("#has_precedent").input_value() == "false"
         assert page.locator("#result").count() == 0

@@ -15,8 +15,9 @@ from typing import Any
 
 from gradegate.scoring import errors as E
 from gradegate.scoring.errors import FieldIssue, InputError
+from gradegate.scoring.messages import hint, issue
 from gradegate.scoring.tables.model import Input, TableRules
-from gradegate.scoring.values import EnumVocabulary, Issues, did_you_mean, is_blank, norm_key, parse_number, parse_text
+from gradegate.scoring.values import EnumVocabulary, Issues, closest, is_blank, norm_key, parse_number, parse_text
 
 Value = float | bool | str | None
 BOOLEAN_SPELLINGS: dict[str, bool] = {
@@ -26,12 +27,11 @@ BOOLEAN_SPELLINGS: dict[str, bool] = {
 BOOLEAN_ACCEPTED = "true/false, yes/no, 1/0, 是/否"
 
 
-def parse_boolean(value: Any, field: str, required: bool) -> bool | FieldIssue | None:
+def parse_boolean(value: Any, field: str, required: bool, label: str) -> bool | FieldIssue | None:
+    """`label`: the table's Chinese label of the input, which its messages name."""
     if is_blank(value):
         if required:
-            return FieldIssue(
-                field, value, E.MISSING, f"{field} is required: give {BOOLEAN_ACCEPTED}", BOOLEAN_ACCEPTED
-            )
+            return issue(field, value, E.MISSING, BOOLEAN_ACCEPTED, key="table.bool.missing", label=label)
         return None
     if isinstance(value, bool):
         return value
@@ -41,13 +41,7 @@ def parse_boolean(value: Any, field: str, required: bool) -> bool | FieldIssue |
         parsed = BOOLEAN_SPELLINGS.get(norm_key(value))
         if parsed is not None:
             return parsed
-    return FieldIssue(
-        field,
-        value,
-        E.WRONG_TYPE,
-        f"{field}: {E.show_value(value)} is not a yes/no value; give {BOOLEAN_ACCEPTED}",
-        BOOLEAN_ACCEPTED,
-    )
+    return issue(field, value, E.WRONG_TYPE, BOOLEAN_ACCEPTED, key="table.bool", label=label)
 
 
 class InputParser:
@@ -82,18 +76,25 @@ class InputParser:
         return self._parse(spec, name, value)
 
     def _parse(self, spec: Input, name: str, value: Any) -> Value | FieldIssue:
+        label = spec.label
         if spec.type == "number":
-            return parse_number(value, name, minimum=spec.lowest, maximum=spec.highest, integer=spec.integer)
+            return parse_number(
+                value, name, minimum=spec.lowest, maximum=spec.highest, integer=spec.integer, label=label
+            )
         if spec.type == "boolean":
-            return parse_boolean(value, name, spec.required)
+            return parse_boolean(value, name, spec.required, label)
         if spec.type == "enum":
-            return self.vocab[name].parse(value, name)
-        return parse_text(value, name, required=spec.required, max_length=spec.max_length)
+            return self.vocab[name].parse(value, name, label)
+        return parse_text(value, name, required=spec.required, max_length=spec.max_length, label=label)
 
     def unknown(self, key: str, value: Any) -> FieldIssue:
+        """A field the table has no input for: named, with the close input (a typo) and every input with its label."""
         accepted = ", ".join(self.inputs)
-        message = f"unknown field {key!r}{did_you_mean(str(key), self.inputs)}; inputs: {accepted}"
-        return FieldIssue(str(key), value, E.UNKNOWN_FIELD, message, accepted)
+        inputs_zh = "、".join(f"{name}（{spec.label}）" for name, spec in self.inputs.items())
+        meant = closest(str(key), self.inputs)
+        hint_zh, hint_en = hint(meant, self.inputs[meant].label if meant else None)
+        words = {"inputs_zh": inputs_zh, "hint_zh": hint_zh, "hint_en": hint_en}
+        return issue(str(key), value, E.UNKNOWN_FIELD, accepted, key="table.unknown_field", **words)
 
     def parse(self, record: Mapping[str, Any]) -> dict[str, Value]:
         """The inputs' values by name (None = blank); InputError naming every bad field."""
