@@ -116,6 +116,7 @@ _EXPORTS: dict[str, str] = {
     # what people read: messages, headers, workbooks
     "issue": "messages",
     "render": "messages",
+    "shown_zh": "messages",
     "field_label": "messages",
     "hint": "messages",
     "map_headers": "headers",
@@ -170,7 +171,7 @@ if TYPE_CHECKING:
     from gradegate.scoring.lifecycle.diff import diff_files
     from gradegate.scoring.lifecycle.replay import REPLAY_CHANGE_COLUMNS, REPLAY_INVALID_COLUMNS, Logged, Replayer
     from gradegate.scoring.lifecycle.scenarios import Scenario, ScenarioReport, run_scenarios
-    from gradegate.scoring.messages import field_label, hint, issue, render
+    from gradegate.scoring.messages import field_label, hint, issue, render, shown_zh
     from gradegate.scoring.resources import default_roster_path, default_rules_dir, sample_path
     from gradegate.scoring.reviewers.model import ReviewerRules
     from gradegate.scoring.reviewers.result import ReviewerSelection

@@ -163,6 +163,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "problem.invalid_input": ("{count} 个字段无效：{issues}", "{count} field(s) are invalid: {issues}"),
     "problem.invalid_request": ("请求无效：{issues}", "the request is not valid: {issues}"),
     "problem.field": ("{label}: {detail}", "{field}: {detail}"),
+    # a parameter the route declares as a fixed set (`?format=`): pydantic's own words are English only
+    "problem.not_one_of": ("{label}: {shown} 不是可选值；请填写以下之一：{accepted}", "{field}: {detail}"),
     # terminal summaries of batch commands
     "summary.counts": (
         "读取 {read:,} · 已评定 {graded:,} · 被拒 {rejected:,}   规则 {name} {version} ({hash})",

@@ -20,7 +20,16 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gradegate.scoring import FieldIssue, InputError, RuleDefinitionError, did_you_mean, field_label, hint, render
+from gradegate.scoring import (
+    FieldIssue,
+    InputError,
+    RuleDefinitionError,
+    did_you_mean,
+    field_label,
+    hint,
+    render,
+    shown_zh,
+)
 from gradegate.scoring import errors as E
 from gradegate.service.errors import ServiceError
 
@@ -131,6 +140,9 @@ def _validation_issue(err: dict[str, Any], request: Request, lang: str) -> dict[
     detail = err.get("msg", "invalid")  # pydantic's words: English only
     context = {"field": field, "label": field_label(field), "detail": detail}
     zh, en = render("problem.field", "zh", **context), render("problem.field", "en", **context)
+    if kind == "literal_error" and accepted:
+        shown = shown_zh(err.get("input"))
+        zh = render("problem.not_one_of", "zh", **context, shown=shown, accepted=accepted.replace(" or ", "、"))
     if reason == E.UNKNOWN_FIELD:
         known = err.get("known_fields") or _body_fields(request)
         hint_en = did_you_mean(field, known)

@@ -85,3 +85,9 @@ def test_unusable_upload_and_format_are_422(server: LiveServer) -> None:
     response = httpx.post(server.url + "/v1/reports?format=pdf", files=csv_file, headers=viewer)
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "format"
     assert response.json()["errors"][0]["value"] == "pdf"
+    # Chinese by default, pydantic's English on request
+    assert response.json()["errors"][0]["message"] == "format: \"pdf\" 不是可选值；请填写以下之一：'html'、'xlsx'"
+    english = httpx.post(
+        server.url + "/v1/reports?format=pdf", files=csv_file, headers={**viewer, "Accept-Language": "en"}
+    )
+    assert english.json()["errors"][0]["message"] == "format: Input should be 'html' or 'xlsx'"
