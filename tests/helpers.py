@@ -18,6 +18,15 @@ DOCS = ROOT / "docs"
 
 
 PG_URL = os.environ.get("GRADEGATE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# A small order for reviewer selection (roster tests give their own roster beside it).
+ORDER_REQUEST = {
+    "kind": "order",
+    "id": "O1",
+    "contract_id": "C1",
+    "amount_rmb": 10,
+    "clauses": ["product_list"],
+    "submitter": "E1",
+}
 
 
 def in_ci() -> bool:

@@ -10,6 +10,7 @@ import pytest
 
 from gradegate.service.settings import Settings
 from gradegate.service.testing import LiveServer, auth
+from tests.helpers import ORDER_REQUEST
 from tests.test_auth_matrix import PROJECT
 
 ISSUE_KEYS = {"field", "value", "reason", "message", "accepted"}
@@ -185,12 +186,7 @@ def test_422_reload_of_a_broken_rule_file_lists_file_and_line(tmp_path, rules_co
 
 
 BAD_ROSTER_REQUEST = {
-    "kind": "order",
-    "id": "O1",
-    "contract_id": "C1",
-    "amount_rmb": 10,
-    "clauses": ["product_list"],
-    "submitter": "E1",
+    **ORDER_REQUEST,
     "roster": [
         {"expert_id": "Z1", "name": "甲", "roles": ["finance_signatory"], "regions": ["*"], "product_lines": ["*"],
          "available": "yes", "current_load": -1},

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from gradegate.scoring.errors import FieldIssue, InputError
 from gradegate.scoring.jsonl import BatchCounts, run_lines
-from tests.helpers import run_cli
+from tests.helpers import ORDER_REQUEST, run_cli
 
 
 class Echo(BaseModel):
@@ -98,14 +98,7 @@ def test_reviewers_line_may_carry_its_own_roster() -> None:
         {"expert_id": "Z2", "name": "乙", "roles": ["finance_signatory"], "regions": ["*"], "product_lines": ["*"],
          "available": True, "current_load": 5},
     ]  # fmt: skip
-    order = {
-        "kind": "order",
-        "id": "O1",
-        "contract_id": "C1",
-        "amount_rmb": 10,
-        "clauses": ["product_list"],
-        "submitter": "E1",
-    }
+    order = ORDER_REQUEST
     bad_roster = [{**roster[0], "current_load": -1}]
     lines = [json.dumps({**order, "roster": roster}), json.dumps({**order, "roster": bad_roster})]
     proc = run_cli("reviewers", "-", input="\n".join(lines) + "\n")
