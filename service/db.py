@@ -96,7 +96,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # SQLite's own checkpoint (a copy of the WAL into the file, two fsyncs) runs inside the
     # commit that crosses this many pages: 64 MB rather than the default 4 MB, because the
     # service's decision log checkpoints in a thread of its own several times a second
-    # (decision_log.py) and this one is only the fallback. Every commit in a 4 MB WAL paid
-    # 10–20 ms every ~1,700 decisions; in 64 MB, mostly copied already, a rare fraction of it.
+    # (decision_log.py), keeping the WAL at a few MB, and this one is only the fallback (a
+    # process that writes without the log's thread, or a checkpoint that keeps failing).
     cur.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
     cur.close()

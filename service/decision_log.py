@@ -19,15 +19,20 @@ Rows are inserted as the driver takes them (JSON already serialized, once, by
 orjson; no per-row SQLAlchemy type processing), and reading one back goes
 through `DecisionLog.get`, the one place that reads logged decisions.
 
-On SQLite, the write-ahead log is copied into the database file by a thread of
-its own, five times a second. Left to SQLite at its default, the commit that
-filled 4 MB of WAL (every ~1,700 decisions) did that copy and two fsyncs itself:
-10–20 ms on these VMs, during which every request awaiting a commit waited too —
-2 % of the groups, which made the p99. A passive checkpoint never blocks the
-writer; SQLite's own (db.py: at 64 MB of WAL, which a passive checkpoint cannot
-reset while commits keep coming) then finds little left to copy. Measured by
-writing 30,000 decisions at the pace of the service (tests keep the behaviour,
-bench/bench_peer.py the speed): groups slower than 5 ms went from 2.1 % to 0.6 %.
+On SQLite, the write-ahead log is kept small off the commit path. Left to SQLite at
+its default, the commit that filled 4 MB of WAL (every ~1,700 decisions) copied it into
+the database file with two fsyncs itself: 10–20 ms during which every request awaiting
+a commit waited too. So a thread of its own copies the WAL five times a second with a
+passive checkpoint, which never blocks the writer. That alone cannot rewind the WAL:
+SQLite rewinds it only when a write transaction starts with every frame already copied,
+and under load commits land every millisecond or two, during any copy. The WAL then grew
+to SQLite's own fallback (db.py: 64 MB), whose checkpoint ran inside a commit: 20–35 ms
+every two seconds at full load, the p99 of `POST /v1/grade`. So when the thread's copy
+has caught up with what it saw, the writer itself, between two groups, copies the few
+frames committed meanwhile (≈ 4 ms: no other writer can add any), and its next group
+rewinds the WAL, which stays at a few MB. Measured under wrk at 32 connections (bench_peer.py,
+docs/benchmarks.md): commit groups' p50 2.0 → 1.1 ms, the slowest 45 → 10 ms, the
+answers' p99 19–24 → 13–15 ms.
 """
 
 from __future__ import annotations
@@ -143,6 +148,8 @@ class DecisionLog:
         self._writer: asyncio.Task[None] | None = None
         self._written = 0  # groups committed; the checkpointer compares it with what it last saw
         self._stop = threading.Event()
+        # Set by the checkpoint thread when its copy caught up; the writer then finishes the copy (SQLite only).
+        self._rewind_due = threading.Event()
         self._checkpointer: threading.Thread | None = None
         if engine.dialect.name == "sqlite":
             self._checkpointer = threading.Thread(target=self._checkpoints, name="decision-log-checkpoint", daemon=True)
@@ -192,6 +199,9 @@ class DecisionLog:
                 for _, _, done in group:
                     if not done.done():
                         done.set_result(None)
+            if self._rewind_due.is_set():  # after the answers: the next group waits, not this one
+                self._rewind_due.clear()
+                await loop.run_in_executor(self._thread, self._finish_checkpoint)
 
     def _write(self, group: list[tuple[tuple[Any, ...], list[tuple[Any, ...]], Any]]) -> None:
         """One transaction for the group (decisions and their subjects), in the writer thread."""
@@ -210,10 +220,29 @@ class DecisionLog:
                 continue
             seen = self._written
             try:
-                with self.engine.connect() as conn:
-                    conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+                busy, frames, copied = self._checkpoint()
             except SQLAlchemyError as exc:  # busy or failing: the next round (or SQLite's own) tries again
                 log.warning("decision log checkpoint failed: %s", exc)
+                continue
+            if not busy and frames == copied:
+                self._rewind_due.set()
+
+    def _finish_checkpoint(self) -> None:
+        """In the writer thread, between groups: copy the frames committed since the thread's copy began.
+
+        No write can land meanwhile, so every frame is then in the database file, and the next
+        group's transaction starts the WAL again from its beginning.
+        """
+        try:
+            self._checkpoint()
+        except SQLAlchemyError as exc:  # the log is still whole: SQLite's own checkpoint remains the fallback
+            log.warning("decision log checkpoint failed: %s", exc)
+
+    def _checkpoint(self) -> tuple[int, int, int]:
+        """A passive checkpoint (it never waits for a writer): (busy, frames in the WAL, frames copied)."""
+        with self.engine.connect() as conn:
+            row = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
+        return row[0], row[1], row[2]
 
     def close(self) -> None:
         """Wait for the write in flight, then write whatever is still queued."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 import time
@@ -9,10 +10,14 @@ import uuid
 from pathlib import Path
 
 import httpx
+import orjson
 import pytest
 from sqlalchemy import create_engine, text
 
-from gradegate.service.db import WAL_AUTOCHECKPOINT_PAGES
+from gradegate.scoring import RulesetRef
+from gradegate.service import decision_log
+from gradegate.service.db import WAL_AUTOCHECKPOINT_PAGES, make_engine
+from gradegate.service.decision_log import DecisionLog
 from gradegate.service.settings import Settings
 from gradegate.service.testing import LiveServer, auth
 from tests.helpers import CASES
@@ -96,6 +101,56 @@ def test_the_wal_is_checkpointed_off_the_commit_path(tmp_path: Path) -> None:
         checkpointer = live.service.log._checkpointer
         assert checkpointer is not None and checkpointer.is_alive()
     assert not checkpointer.is_alive()  # stopped with the service
+
+
+def stream_decisions(log: DecisionLog, count: int, in_flight: int = 64) -> None:
+    """`count` decisions of ~2 KB each (a grade's size), `in_flight` at a time: commits back to back."""
+    output = orjson.dumps({"project_id": "P", "criteria": "x" * 2_000})
+    ref = RulesetRef(name="default-grading", version="1", hash="sha256:" + "0" * 64)
+
+    async def stream() -> None:
+        for start in range(0, count, in_flight):
+            await asyncio.gather(
+                *(
+                    log.record(
+                        route="/v1/grade", key_id=None, input={"project_id": f"P{n}"}, output=output, ruleset=ref
+                    )
+                    for n in range(start, start + in_flight)
+                )
+            )
+
+    asyncio.run(stream())
+
+
+def test_the_wal_starts_again_under_commits_back_to_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under a stream of commits the WAL is started again from its beginning, so it stays a few MB.
+
+    The checkpoint thread's copy never catches up with a writer that commits during it, and SQLite
+    only starts the WAL again when a transaction begins with every frame copied: without the
+    writer finishing the copy between groups, this stream (≈ 70 MB of pages) grows the WAL up
+    to SQLite's own fallback checkpoint (64 MB), which stalls a commit.
+    """
+    # Rounds as often, against this stream, as the service's are against 5,000 grades a second.
+    monkeypatch.setattr(decision_log, "CHECKPOINT_S", 0.02)
+    settings = Settings(db_path=tmp_path / "log.db")
+    engine = make_engine(settings)
+    log = DecisionLog(engine)
+    wal = tmp_path / "log.db-wal"
+    try:
+        stream_decisions(log, 12_800)
+        # Read while the log is open (closing it copies and deletes the WAL). SQLite reuses the
+        # file from its start, so its size is the high-water mark.
+        high_water = wal.stat().st_size
+    finally:
+        log.close()
+        engine.dispose()
+    conn = sqlite3.connect(settings.db_path)
+    try:
+        assert conn.execute("SELECT count(*) FROM gradegate_decisions").fetchone()[0] == 12_800
+    finally:
+        conn.close()
+    # 5–6 MB here; without the writer finishing the copy, 64 MB and more.
+    assert high_water < 24 * 2**20, f"the WAL grew to {high_water / 2**20:.0f} MB"
 
 
 def test_invalid_input_is_not_a_decision(tmp_path: Path) -> None:
