@@ -30,6 +30,20 @@ ROUTE_LABELS = {
     "/reviewers": "评审专家选择（页面）",
     "/v1/reviewers/select": "评审专家选择",
 }
+# Decision tables log under their own code: /v1/decide/{table}[/batch] and the page's /tables/{table}.
+TABLE_ROUTES = (("/v1/decide/", "/batch", "决策表", "批量决策表"), ("/tables/", "", "决策表（页面）", ""))
+
+
+def route_label(route: str) -> str:
+    """The decision's kind as a person names it; the table itself is named in the outcome."""
+    if route in ROUTE_LABELS:
+        return ROUTE_LABELS[route]
+    for prefix, batch_suffix, single, batch in TABLE_ROUTES:
+        if route.startswith(prefix):
+            return batch if batch_suffix and route.endswith(batch_suffix) else single
+    return route
+
+
 FIELDS = [
     FormField("project_id", "项目编号 / 订单或合同编号", "text"),
     FormField("since", "起始日期", "text", False, hint="YYYY-MM-DD，北京时间；留空为全部"),
@@ -49,15 +63,15 @@ class Row:
 
 
 def outcome(decision: Decision, subject: str) -> str:
-    """What was decided, in a line: the level, the gate's readiness, the panel's authority."""
+    """What was decided, in a line: the level, the gate's readiness, the panel's authority, the table's outputs."""
     out = decision.output if isinstance(decision.output, dict) else {}
-    if "results" in out:  # a batch: this project's own item
-        item = next((r for r in out["results"] if str(r.get("project_id", "")).strip() == subject), None)
+    if "results" in out:  # a batch: this project's own item (a table's batch names it `id`)
+        item = next((r for r in out["results"] if _item_subject(r) == subject), None)
         if item is None:
             return ""
-        out = item.get("result") or {}
         if not item.get("ok"):
-            return "未评定：输入有误"
+            return "未评定：输入有误" if "graded" in out else "未决定：输入有误"
+        out = item.get("result") or {}
     if "level_label" in out and "total_score" in out:
         return f"{out['level_label']} · 总分 {out['total_score']}"
     if "ready" in out and "gate" in out:
@@ -66,7 +80,15 @@ def outcome(decision: Decision, subject: str) -> str:
     if "required_roles" in out:
         authority = out.get("decision_authority_label", "")
         return f"{out.get('kind_label', '')} · 决策 {authority} · 未能指派 {out.get('unfilled', 0)}"
+    if "table_label" in out and isinstance(out.get("outputs"), dict):
+        # Each single-valued output by its label (重大项目); lists (the reasons) stay in the full output.
+        shown = [v for k, v in out["outputs"].items() if k.endswith("_label") and isinstance(v, str)]
+        return " · ".join([out["table_label"], *shown])
     return ""
+
+
+def _item_subject(item: dict[str, Any]) -> str:
+    return str(item.get("project_id", item.get("id", "")) or "").strip()
 
 
 def _json(value: Any) -> str:
@@ -78,7 +100,7 @@ def _row(decision: Decision, subject: str) -> Row:
     return Row(
         decision.decision_id,
         china_time(decision.created_at),
-        ROUTE_LABELS.get(decision.route, decision.route),
+        route_label(decision.route),
         outcome(decision, subject),
         f"{r.name} {r.version}",
         decision.key_id or "",

@@ -3,8 +3,10 @@ the subjects a decision is filed under; who may read the list."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -112,3 +114,29 @@ def test_subjects_of_an_input() -> None:
     assert subjects_of({"id": "O1", "contract_id": "C1"}) == ["O1", "C1"]
     assert subjects_of({"project_id": True}) == [] and subjects_of({"project_id": "x" * 81}) == []
     assert subjects_of({"project_id": 17}) == ["17"] and subjects_of(None) == []
+
+
+def test_the_history_page_names_table_decisions(tmp_path: Path) -> None:
+    """A decision table's decisions, one record and a batch, listed on /history by kind and outcome."""
+    with LiveServer(Settings(db_path=tmp_path / "d.db", reload_poll_s=0), roles=["system"]) as server:
+        system = auth(server.keys["system"])
+        record = {"project_id": "T-1", "amount_rmb": "5,894,838", "has_precedent": "是", "needs_rnd_change": "否"}
+        one = httpx.post(server.url + "/v1/decide/project_class", json=record, headers=system)
+        assert one.status_code == 200, one.text
+        items = [{**record, "amount_rmb": 100}, {"project_id": "T-2", "amount_rmb": "很多"}]
+        batch = httpx.post(server.url + "/v1/decide/project_class/batch", json={"items": items}, headers=system)
+        assert batch.json()["decided"] == 1, batch.text
+        rows = history_rows(httpx.get(server.url + "/history", params={"project_id": "T-1"}).text)
+        bad = history_rows(httpx.get(server.url + "/history", params={"project_id": "T-2"}).text)
+    assert [row[1:3] for row in rows] == [
+        ["批量决策表", "项目分类(一般项目/重大项目) · 一般项目"],
+        ["决策表", "项目分类(一般项目/重大项目) · 重大项目"],
+    ]
+    assert [row[1:3] for row in bad] == [["批量决策表", "未决定：输入有误"]]
+
+
+def history_rows(html: str) -> list[list[str]]:
+    """The cells of the history page's table, as text, one list per decision."""
+    body = html.split('id="decisions"', 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = re.findall(r"<tr\b.*?</tr>", body, re.S)
+    return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td\b.*?</td>", row, re.S)] for row in rows]
