@@ -165,6 +165,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "problem.field": ("{label}: {detail}", "{field}: {detail}"),
     # a parameter the route declares as a fixed set (`?format=`): pydantic's own words are English only
     "problem.not_one_of": ("{label}: {shown} 不是可选值；请填写以下之一：{accepted}", "{field}: {detail}"),
+    "problem.missing": ("{label}为必填项", "{field}: {detail}"),
+    "problem.out_of_range": ("{label}: {shown} 超出范围；应 {accepted}", "{field}: {detail}"),
+    "problem.not_an_integer": ("{label}: {shown} 不是整数", "{field}: {detail}"),
+    "problem.too_long": ("{label}: 过长；最多 {max_length} 个字符", "{field}: {detail}"),
     # terminal summaries of batch commands
     "summary.counts": (
         "读取 {read:,} · 已评定 {graded:,} · 被拒 {rejected:,}   规则 {name} {version} ({hash})",

@@ -126,6 +126,39 @@ def rules_problem(exc: RuleDefinitionError) -> Problem:
     )
 
 
+# pydantic's error types as the core's reason codes (scoring/errors.py), and the catalogue's
+# Chinese wording where pydantic has only English: what a declared parameter (`?limit=`,
+# `?format=`) or a pydantic-validated body gets wrong reads as the core's own errors do.
+_PYDANTIC_REASONS = {
+    "missing": (E.MISSING, "problem.missing"),
+    "json_invalid": (E.MALFORMED, None),
+    "extra_forbidden": (E.UNKNOWN_FIELD, None),
+    "literal_error": (E.UNKNOWN_VALUE, "problem.not_one_of"),
+    "enum": (E.UNKNOWN_VALUE, "problem.not_one_of"),
+    "greater_than": (E.OUT_OF_RANGE, "problem.out_of_range"),
+    "greater_than_equal": (E.OUT_OF_RANGE, "problem.out_of_range"),
+    "less_than": (E.OUT_OF_RANGE, "problem.out_of_range"),
+    "less_than_equal": (E.OUT_OF_RANGE, "problem.out_of_range"),
+    "int_parsing": (E.NOT_AN_INTEGER, "problem.not_an_integer"),
+    "int_from_float": (E.NOT_AN_INTEGER, "problem.not_an_integer"),
+    "string_too_long": (E.TOO_LONG, "problem.too_long"),
+}
+_BOUNDS = (("ge", "≥"), ("gt", ">"), ("le", "≤"), ("lt", "<"))
+_ACCEPTED = {"int_parsing": "a whole number", "int_from_float": "a whole number"}
+
+
+def _accepted(kind: str, ctx: dict[str, Any]) -> str | None:
+    """What is accepted, from pydantic's context: the choices, or the bound that was crossed."""
+    if "expected" in ctx:
+        return str(ctx["expected"])
+    bounds = [f"{sign} {ctx[name]}" for name, sign in _BOUNDS if name in ctx]
+    if bounds:
+        return ", ".join(bounds)
+    if "max_length" in ctx:
+        return f"at most {ctx['max_length']} characters"
+    return _ACCEPTED.get(kind)
+
+
 def _validation_issue(err: dict[str, Any], request: Request, lang: str) -> dict[str, Any]:
     """A FastAPI/pydantic validation error as a field issue: `items.3`, `format`; the body itself is `body`."""
     loc = [str(p) for p in err.get("loc", ())]
@@ -133,16 +166,16 @@ def _validation_issue(err: dict[str, Any], request: Request, lang: str) -> dict[
         loc = loc[1:]
     field = ".".join(loc) or "body"
     kind = err.get("type", "invalid")
-    reason = {"missing": E.MISSING, "json_invalid": E.MALFORMED, "extra_forbidden": E.UNKNOWN_FIELD}.get(
-        kind, E.WRONG_TYPE
-    )
-    accepted = err.get("ctx", {}).get("expected") if isinstance(err.get("ctx"), dict) else None
+    reason, key = _PYDANTIC_REASONS.get(kind, (E.WRONG_TYPE, None))
+    given = err.get("ctx")
+    ctx: dict[str, Any] = given if isinstance(given, dict) else {}
+    accepted = _accepted(kind, ctx)
     detail = err.get("msg", "invalid")  # pydantic's words: English only
-    context = {"field": field, "label": field_label(field), "detail": detail}
+    context = {"field": field, "label": field_label(field), "detail": detail, "shown": shown_zh(err.get("input"))}
     zh, en = render("problem.field", "zh", **context), render("problem.field", "en", **context)
-    if kind == "literal_error" and accepted:
-        shown = shown_zh(err.get("input"))
-        zh = render("problem.not_one_of", "zh", **context, shown=shown, accepted=accepted.replace(" or ", "、"))
+    if key is not None and (accepted or key not in ("problem.not_one_of", "problem.out_of_range")):
+        listed = (accepted or "").replace(" or ", "、")
+        zh = render(key, "zh", **context, **ctx, accepted=listed)
     if reason == E.UNKNOWN_FIELD:
         known = err.get("known_fields") or _body_fields(request)
         hint_en = did_you_mean(field, known)

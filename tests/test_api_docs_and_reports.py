@@ -85,6 +85,7 @@ def test_unusable_upload_and_format_are_422(server: LiveServer) -> None:
     response = httpx.post(server.url + "/v1/reports?format=pdf", files=csv_file, headers=viewer)
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "format"
     assert response.json()["errors"][0]["value"] == "pdf"
+    assert response.json()["errors"][0]["reason"] == "unknown_value"  # the core's code for a value outside a set
     # Chinese by default, pydantic's English on request
     assert response.json()["errors"][0]["message"] == "format: \"pdf\" 不是可选值；请填写以下之一：'html'、'xlsx'"
     english = httpx.post(

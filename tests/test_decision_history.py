@@ -97,8 +97,30 @@ def test_bad_requests_name_the_field(live: LiveServer) -> None:
     assert bad.json()["errors"][0]["field"] == "since" and "YYYY-MM-DD" in bad.json()["errors"][0]["accepted"]
     missing = listing(live)
     assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "project_id"
+    assert missing.json()["errors"][0]["reason"] == "missing"
+    assert missing.json()["errors"][0]["message"] == "项目编号为必填项"
     too_many = listing(live, project_id="H-1", limit=5000)
-    assert too_many.status_code == 422 and too_many.json()["errors"][0]["field"] == "limit"
+    assert too_many.status_code == 422
+    assert too_many.json()["errors"] == [
+        {
+            "field": "limit",
+            "value": "5000",
+            "reason": "out_of_range",
+            "message": 'limit: "5000" 超出范围；应 ≤ 1000',
+            "accepted": "≤ 1000",
+        }
+    ]
+    english = httpx.get(
+        live.url + "/v1/decisions",
+        params={"project_id": "H-1", "limit": 0},
+        headers={**auth(live.keys["viewer"]), "Accept-Language": "en"},
+    )
+    assert english.json()["errors"][0]["message"] == "limit: Input should be greater than or equal to 1"
+    assert english.json()["errors"][0]["accepted"] == "≥ 1"
+    not_a_number = listing(live, project_id="H-1", limit="ten")
+    assert not_a_number.json()["errors"][0]["reason"] == "not_an_integer"
+    assert not_a_number.json()["errors"][0]["message"] == 'limit: "ten" 不是整数'
+    assert not_a_number.json()["errors"][0]["accepted"] == "a whole number"
 
 
 def test_viewers_and_analysts_read_it(live: LiveServer) -> None:
