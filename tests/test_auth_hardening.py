@@ -3,7 +3,6 @@ bad keys cost no database query per request; the key table follows other process
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 import time
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from gradegate.service.errors import UnsafeSettings
 from gradegate.service.keys import KeyStore
 from gradegate.service.settings import Settings
 from gradegate.service.testing import LiveServer, auth
+from tests.helpers import run_async
 from tests.test_auth_matrix import PROJECT
 
 
@@ -31,11 +31,11 @@ def test_auth_disabled_app_built_directly_refuses_non_loopback_clients(tmp_path:
         async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url=server) as c:
             return await c.post("/v1/grade", json=PROJECT)
 
-    outside = asyncio.run(ask("203.0.113.7", "http://198.51.100.2"))
+    outside = run_async(ask("203.0.113.7", "http://198.51.100.2"))
     assert outside.status_code == 403
     assert outside.headers["content-type"] == "application/problem+json"
     assert "loopback" in outside.json()["detail"]
-    assert asyncio.run(ask("127.0.0.1", "http://127.0.0.1")).status_code == 200
+    assert run_async(ask("127.0.0.1", "http://127.0.0.1")).status_code == 200
 
 
 def test_app_factory_refuses_unsafe_settings(tmp_path: Path) -> None:
@@ -49,7 +49,7 @@ def test_app_factory_refuses_unsafe_settings(tmp_path: Path) -> None:
             pass
 
     with pytest.raises(Exception, match="no API key exists"):
-        asyncio.run(start())
+        run_async(start())
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from gradegate.service.db import WAL_AUTOCHECKPOINT_PAGES, make_engine
 from gradegate.service.decision_log import DecisionLog
 from gradegate.service.settings import Settings
 from gradegate.service.testing import LiveServer, auth
-from tests.helpers import CASES
+from tests.helpers import CASES, run_async
 from tests.test_auth_matrix import PROJECT
 
 
@@ -119,7 +119,7 @@ def stream_decisions(log: DecisionLog, count: int, in_flight: int = 64) -> None:
                 )
             )
 
-    asyncio.run(stream())
+    run_async(stream())
 
 
 def test_the_wal_starts_again_under_commits_back_to_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

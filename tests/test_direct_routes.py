@@ -8,11 +8,9 @@ same status, the same headers that matter and the same body (the decision id asi
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import json
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +24,7 @@ from gradegate.service.direct_routes import DirectRoutes, is_direct
 from gradegate.service.problems import Problem, install
 from gradegate.service.settings import Settings
 from gradegate.service.testing import LiveServer, auth
+from tests.helpers import run_async
 
 HEADERS = ("content-type", "x-content-type-options", "retry-after", "www-authenticate", "allow")
 
@@ -151,6 +150,4 @@ def test_an_exception_goes_to_the_apps_handlers_or_on_to_the_catch_all() -> None
             assert (await client.get("/count?n=x")).status_code == 422
             assert (await client.get("/items/a")).status_code == 405
 
-    # In a thread of its own: a browser test may have left this thread's event loop running.
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, check()).result()
+    run_async(check())
