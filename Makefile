@@ -62,7 +62,7 @@ wrk:
 	  else echo "missing: sudo apt-get install wrk" >&2; fi; \
 	fi
 
-# The bench extra: the peer (zen-engine) and the profiler, never needed to run gradegate.
+# The bench extra (the profiler) beside the test extra (which brings the peer, zen-engine); neither is needed to run gradegate.
 bench: setup wrk
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	for b in grading decisions report tables http peer auth replay; do $(BIN)/python bench/bench_$$b.py || exit 1; done

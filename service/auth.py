@@ -1,7 +1,8 @@
 """Who is calling, and may they: API keys with one role each, checked per route.
 
 A key comes as `Authorization: Bearer gg_…` or `X-API-Key: gg_…`. No key or an
-unknown one → 401; a valid key whose role the route does not allow → 403.
+unknown one → 401, paced per client address (auth_pacing.py); a valid key whose role
+the route does not allow → 403.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
@@ -36,8 +37,13 @@ class Caller:
 ANONYMOUS_DEV = Caller(key_id="auth-disabled", role="*")
 
 
-def _unauthenticated(detail: str) -> Problem:
-    return Problem(401, "unauthenticated", "API key required", detail, headers={"WWW-Authenticate": "Bearer"})
+async def _unauthenticated(request: Request, detail: str) -> NoReturn:
+    """401, once the client address's pace of failures allows it (a flood waits; valid keys never do)."""
+    client = request.scope.get("client")
+    wait = request.app.state.service.auth_failures.wait(client[0] if client else "")
+    if wait:
+        await asyncio.sleep(wait)
+    raise Problem(401, "unauthenticated", "API key required", detail, headers={"WWW-Authenticate": "Bearer"})
 
 
 def _loopback_only(request: Request) -> None:
@@ -63,12 +69,12 @@ async def authenticate(request: Request, roles: frozenset[str]) -> Caller:
     scheme, _, credentials = authorization.partition(" ")
     presented = credentials.strip() if scheme.lower() == "bearer" else headers.get("x-api-key", "")
     if not presented:
-        raise _unauthenticated("give an API key: `Authorization: Bearer gg_…` or `X-API-Key: gg_…`")
+        await _unauthenticated(request, "give an API key: `Authorization: Bearer gg_…` or `X-API-Key: gg_…`")
     keys = service.keys
     await _fresh_enough(keys, presented)
     key = keys.check(presented)
     if key is None:
-        raise _unauthenticated("the API key is unknown or revoked")
+        await _unauthenticated(request, "the API key is unknown or revoked")
     if key.role not in roles:
         raise Problem(
             403,

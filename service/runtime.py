@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from gradegate.service.auth_pacing import FailurePacer
 from gradegate.service.bundle_source import AsOfRules, BundleSource
 from gradegate.service.bundles import BundleStore
 from gradegate.service.db import make_engine
@@ -30,6 +31,7 @@ class Service:
     roster_cache: dict[str, Any]
     bundles: BundleStore
     as_of: AsOfRules
+    auth_failures: FailurePacer
 
     @classmethod
     def start(cls, settings: Settings) -> Service:
@@ -40,7 +42,8 @@ class Service:
         bundles = BundleStore(engine, settings.db_schema)
         source = BundleSource(bundles) if settings.rules_source == "database" else settings.rules_dir
         rules = RulesState(source)
-        return cls(settings, engine, keys, DecisionLog(engine), rules, {}, bundles, AsOfRules(bundles))
+        pacer = FailurePacer(settings.auth_failures_per_s, settings.auth_failure_burst)
+        return cls(settings, engine, keys, DecisionLog(engine), rules, {}, bundles, AsOfRules(bundles), pacer)
 
     def stop(self) -> None:
         self.log.close()

@@ -52,6 +52,15 @@ class Settings(BaseSettings):
         default=5.0, ge=0, le=300, description="seconds a verified API key is trusted before asking the database again"
     )
     auth_disabled: bool = Field(default=False, description="serve without API keys (loopback development only)")
+    auth_failures_per_s: float = Field(
+        default=20.0,
+        ge=0,
+        description="401s (no key, unknown or revoked key) answered at once per client address and second, "
+        "after a burst of auth_failure_burst; beyond, each waits its turn (up to 10 s). 0: never paced",
+    )
+    auth_failure_burst: int = Field(
+        default=50, ge=1, description="401s a client address may get at once before its failures are paced"
+    )
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="largest request body accepted")
     max_batch_items: int = Field(default=1000, ge=1, le=100_000, description="most projects in one batch request")
     reload_poll_s: float = Field(default=2.0, ge=0, description="seconds between rule-folder checks; 0: never poll")

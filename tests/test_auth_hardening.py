@@ -54,7 +54,11 @@ def test_app_factory_refuses_unsafe_settings(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    settings = Settings(db_path=tmp_path_factory.mktemp("authh") / "d.db", reload_poll_s=0, key_cache_s=1.0)
+    # Failures unpaced here: these tests count the key table's reloads per bad key, at full speed
+    # (the pacing of failures has its own tests: test_auth_pacing.py).
+    settings = Settings(
+        db_path=tmp_path_factory.mktemp("authh") / "d.db", reload_poll_s=0, key_cache_s=1.0, auth_failures_per_s=0
+    )
     with LiveServer(settings) as live:
         yield live
 
