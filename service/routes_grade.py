@@ -72,7 +72,7 @@ async def grade(request: Request) -> Response:
     """The total score, the level (公司级 company / 办事处级 office), the points and band of each
     criterion, the margin to the threshold, and the rule set used. `?what_if=true` adds, per
     criterion, the smallest change of input that would change the level."""
-    async with decision(request, GRADE) as ctx:
+    async with decision(request, GRADE, query=("what_if",)) as ctx:
         what_if = _flag(request, "what_if")
         record = await read_json_object(request)
         # Graded on the event loop: a fraction of a millisecond of GIL-bound work, cheaper

@@ -241,3 +241,37 @@ def test_503_for_a_bad_roster_file_in_both_languages(tmp_path_factory: pytest.Te
         assert gone["detail"] == f"无法读取名册文件 {roster}；请在请求中提供 roster"
         gone_en = assert_problem(httpx.post(url, json=request, headers={**headers, "Accept-Language": "en"}), 503)
         assert gone_en["detail"] == f"the roster file {roster} cannot be read; give `roster`"
+
+
+QUERY_TYPOS = [
+    # (path, body, the parameter as mistyped, what the route accepts, the one meant)
+    ("/v1/grade", PROJECT, "asof", "as_of, what_if", "as_of"),
+    ("/v1/grade", PROJECT, "whatif", "as_of, what_if", "what_if"),
+    ("/v1/grade/batch", {"items": [PROJECT]}, "as-of", "as_of", "as_of"),
+    ("/v1/gates/check", {"project_id": "P1", "gate": "R1"}, "asof", "as_of", "as_of"),
+    ("/v1/gates/check", {"project_id": "P1", "gate": "R1"}, "what_if", "as_of", None),  # /v1/grade's, not this one's
+    ("/v1/reviewers/select", ORDER_REQUEST, "asof", "as_of", "as_of"),
+    ("/v1/decide/price_review", {"quote_id": "Q1", "quote_rmb": 1}, "asof", "as_of", "as_of"),
+    ("/v1/decide/price_review/batch", {"items": [{"quote_id": "Q1", "quote_rmb": 1}]}, "asof", "as_of", "as_of"),
+]
+
+
+@pytest.mark.parametrize(("path", "body", "typo", "accepted", "meant"), QUERY_TYPOS)
+def test_422_unknown_query_parameter_is_named_never_ignored(
+    client: httpx.Client, path: str, body: dict, typo: str, accepted: str, meant: str | None
+) -> None:
+    # Ignored, `?asof=2026-01-01` would be decided under today's rules and look like an answer as of that day.
+    zh = assert_problem(client.post(f"{path}?{typo}=2026-01-01", json=body), 422, with_errors=True)
+    assert zh["errors"] == [
+        {
+            "field": typo,
+            "value": "2026-01-01",
+            "reason": "unknown_field",
+            "message": f"未知字段 {typo}{f'（是否为 {meant}？）' if meant else ''}；可用字段：{accepted}",
+            "accepted": accepted,
+        }
+    ]
+    en = client.post(f"{path}?{typo}=2026-01-01", json=body, headers={"Accept-Language": "en"}).json()
+    assert en["errors"][0]["message"] == f"unknown field {typo!r}" + (f" (did you mean {meant!r}?)" if meant else "")
+    # The same request without the stray parameter is decided.
+    assert client.post(path, json=body).status_code == 200
