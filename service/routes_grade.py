@@ -130,13 +130,15 @@ async def grade_batch(request: Request, ctx: GradeContext) -> Response:
     return json_response({"decision_id": decision_id, **out})
 
 
-def _grade_items(grading: GradingRuleSet, items: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+def _grade_items(grading: GradingRuleSet, items: list[Any], lang: str) -> list[dict[str, Any]]:
     results: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
-        pid = item.get("project_id")
+        pid = item.get("project_id") if isinstance(item, dict) else None
         entry: dict[str, Any] = {"index": index, "project_id": pid}
         try:
+            if not isinstance(item, dict):  # reported in its place; the other items are still graded
+                raise InputError([issue("", item, E.WRONG_TYPE, "object", key="batch.not_object", index=index)])
             result = grading.evaluate(item)
             # The id as the core normalized it (trimmed), so " P1" and "P1" are one project.
             first = seen.setdefault(result["project_id"], index)

@@ -132,6 +132,23 @@ def test_batch_item_errors_follow_the_language(client: httpx.Client) -> None:
     assert en["results"][1]["errors"][0]["message"].startswith("amount_rmb: 'x' is not a number")
 
 
+def test_batch_item_that_is_not_an_object_is_reported_in_its_place(client: httpx.Client) -> None:
+    """grading.md: in a batch the bad rows are reported and every good row is still graded — an item
+    that is no object at all is one more bad item, not a reason to refuse the others."""
+    items = [PROJECT, 42, None, {**PROJECT, "project_id": "AUTH-2"}]
+    response = client.post("/v1/grade/batch", json={"items": items})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["graded"], body["failed"]) == (2, 2)
+    assert [(r["index"], r["project_id"], r["ok"]) for r in body["results"]] == [
+        (0, "AUTH-1", True), (1, None, False), (2, None, False), (3, "AUTH-2", True),
+    ]  # fmt: skip
+    assert body["results"][1]["errors"] == [
+        {"field": "", "value": 42, "reason": "wrong_type", "message": "第 1 项不是 JSON 对象", "accepted": "object"}
+    ]
+    assert body["results"][3]["result"]["level"] == body["results"][0]["result"]["level"]
+
+
 def test_422_malformed_json(client: httpx.Client) -> None:
     response = client.post("/v1/grade", content=b'{"project_id": ', headers={"content-type": "application/json"})
     body = assert_problem(response, 422, with_errors=True)
