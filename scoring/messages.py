@@ -94,6 +94,15 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{label}: {shown} 不是是/否值；请填写 {accepted}",
         "{field}: {shown_en} is not a flag value; give {accepted}",
     ),
+    # a portfolio's gate column the gate rules do not know (a warning: the column is not read)
+    "portfolio.unknown_flag": (
+        "列 {column}: 关口规则中没有标志 {name!r}{hint_zh}；可用标志：{flags}；该列未读取",
+        "column {column}: the gate rules know no flag {name!r}{hint_en} (flags: {flags}); ignored",
+    ),
+    "portfolio.unknown_deliverable": (
+        "列 {column}: 关口规则中没有交付件 {name!r}{hint_zh}；该列未读取",
+        "column {column}: the gate rules know no deliverable {name!r}{hint_en}; ignored",
+    ),
     "gates.unknown_value": (
         "{label}: {part!r} 不是关口；请填写以 ';' 分隔的关口代码（{gates}）",
         "passed_gates: {part!r} is not a gate; give gate codes separated by ';' ({gates})",
