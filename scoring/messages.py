@@ -180,6 +180,16 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "read {read:,} · graded {graded:,} · rejected {rejected:,}   rules {name} {version} ({hash})",
     ),
     "summary.graded": ("评定结果 → {path}", "graded → {path}"),
+    # gate-check, reviewers, decide: JSON lines answered, or a table decided
+    "summary.lines": (
+        "读取 {read:,} · 已判定 {decided:,} · 无效 {invalid:,}   规则 {name} {version} ({hash})",
+        "read {read:,} · decided {decided:,} · invalid {invalid:,}   rules {name} {version} ({hash})",
+    ),
+    "summary.table": (
+        "读取 {read:,} · 已判定 {decided:,} · 被拒 {refused:,}   规则 {name} {version} ({hash})",
+        "read {read:,} · decided {decided:,} · refused {refused:,}   rules {name} {version} ({hash})",
+    ),
+    "summary.decided": ("判定结果 → {path}", "decided → {path}"),
     "summary.rejected": ("被拒记录 → {path}（{problems:,} 个问题）", "rejected rows → {path} ({problems:,} problems)"),
     "summary.warning": ("提示：{text}", "warning: {text}"),
     "summary.report": ("报告 → {files}", "report → {files}"),
