@@ -292,3 +292,15 @@ def test_422_unknown_query_parameter_is_named_never_ignored(
     assert en["errors"][0]["message"] == f"unknown field {typo!r}" + (f" (did you mean {meant!r}?)" if meant else "")
     # The same request without the stray parameter is decided.
     assert client.post(path, json=body).status_code == 200
+
+
+def test_422_misspelled_history_parameter_is_named_never_ignored(server: LiveServer) -> None:
+    """`?sinc=` ignored would list every decision of the project, not those since that day."""
+    viewer = auth(server.keys["viewer"])
+    url = server.url + "/v1/decisions?project_id=AUTH-1&sinc=2026-01-01"
+    body = assert_problem(httpx.get(url, headers=viewer), 422, with_errors=True)
+    assert [(e["field"], e["reason"], e["accepted"]) for e in body["errors"]] == [
+        ("sinc", "unknown_field", "project_id, since, limit")
+    ]
+    assert body["errors"][0]["message"] == "未知字段 sinc（是否为 since？）；可用字段：project_id, since, limit"
+    assert httpx.get(url.replace("sinc=", "since="), headers=viewer).status_code == 200
