@@ -12,6 +12,8 @@ from fastapi.responses import Response
 from gradegate.scoring import GradingResult, GradingRuleSet, InputError, issue
 from gradegate.scoring import errors as E
 from gradegate.scoring import what_if as compute_what_if
+from gradegate.scoring.values import parse_text
+from gradegate.scoring.vocabulary import ID_MAX_LENGTH
 from gradegate.service.auth import GRADE
 from gradegate.service.deps import AS_OF_PARAMETER, GradeContext, decision, query_value, read_json_object, read_model
 from gradegate.service.openapi import PROBLEM_RESPONSES, body_doc
@@ -148,5 +150,10 @@ def _grade_items(grading: GradingRuleSet, items: list[Any], lang: str) -> list[d
             entry.update(ok=True, result=result)
         except InputError as exc:
             entry.update(ok=False, errors=[i.to_dict(lang) for i in exc.issues])
+            # A refused item's id still counts, as in `gradegate grade`: a later item with it is reported as a
+            # duplicate (grading.md), not graded as if the project appeared once in the batch.
+            known = parse_text(pid, "project_id", required=True, max_length=ID_MAX_LENGTH)
+            if isinstance(known, str):
+                seen.setdefault(known, index)
         results.append(entry)
     return results

@@ -304,3 +304,15 @@ def test_422_misspelled_history_parameter_is_named_never_ignored(server: LiveSer
     ]
     assert body["errors"][0]["message"] == "未知字段 sinc（是否为 since？）；可用字段：project_id, since, limit"
     assert httpx.get(url.replace("sinc=", "since="), headers=viewer).status_code == 200
+
+
+def test_batch_duplicate_of_a_refused_item_is_reported(client: httpx.Client) -> None:
+    """grading.md: duplicate project_ids in one batch are reported — also when the first one was refused for
+    another reason (as `gradegate grade` does); the later item is not graded as if the project came once."""
+    items = [{**PROJECT, "amount_rmb": -1}, {**PROJECT, "project_id": " AUTH-1 "}, {**PROJECT, "project_id": "AUTH-9"}]
+    body = client.post("/v1/grade/batch", json={"items": items}).json()
+    assert (body["graded"], body["failed"]) == (1, 2)
+    assert [e["reason"] for e in body["results"][0]["errors"]] == ["out_of_range"]
+    assert [(e["field"], e["reason"]) for e in body["results"][1]["errors"]] == [("project_id", "duplicate")]
+    assert body["results"][1]["errors"][0]["message"] == '项目编号 " AUTH-1 " 在本批中重复（首次出现在第 0 项）'
+    assert body["results"][2]["ok"]
