@@ -113,11 +113,10 @@ def _run(input: str, output: Path | None, decide: Decide, identity: RuleSetIdent
         for line in run_lines(_lines(source), decide, counts):
             sink.write(line)
         sink.flush()
-    err.print(
-        f"read {counts.read:,} · decided {counts.decided:,} · invalid {counts.invalid:,}   "
-        f"rules {identity.name} {identity.version} ({identity.short_hash})",
-        markup=False,
-    )
+    # people.md: a summary on the terminal is Chinese, as `gradegate grade`'s.
+    ident = {"name": identity.name, "version": identity.version, "hash": identity.short_hash}
+    summary = render("summary.lines", "zh", read=counts.read, decided=counts.decided, invalid=counts.invalid, **ident)
+    err.print(summary, markup=False)
     raise typer.Exit(EXIT_REJECTED if counts.invalid else EXIT_OK)
 
 

@@ -27,7 +27,7 @@ from gradegate.cli.common import (
     stdout_console,
 )
 from gradegate.cli.decisions_cmd import _run as run_json_lines
-from gradegate.scoring import RuleSets, TableError, TableRuleSet, table_format
+from gradegate.scoring import RuleSets, TableError, TableRuleSet, render, table_format
 
 
 def _table(rulesets: RuleSets, code: str) -> TableRuleSet:
@@ -84,14 +84,13 @@ def _run_table(table: TableRuleSet, source: Path, output: Path, errors: Path) ->
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
     identity = table.identity
-    err.print(
-        f"read {run.read:,} · decided {run.decided:,} · refused {run.refused:,}   "
-        f"rules {identity.name} {identity.version} ({identity.short_hash})",
-        markup=False,
-    )
-    err.print(f"decided → {output}", markup=False)
+    # people.md: a summary on the terminal is Chinese, as `gradegate grade`'s.
+    ident = {"name": identity.name, "version": identity.version, "hash": identity.short_hash}
+    counts = {"read": run.read, "decided": run.decided, "refused": run.refused}
+    err.print(render("summary.table", "zh", **counts, **ident), markup=False)
+    err.print(render("summary.decided", "zh", path=output), markup=False)
     if run.refused:
-        err.print(f"refused rows → {errors} ({run.error_lines:,} problems)", markup=False)
+        err.print(render("summary.rejected", "zh", path=errors, problems=run.error_lines), markup=False)
         raise typer.Exit(EXIT_REJECTED)
     raise typer.Exit(EXIT_OK)
 

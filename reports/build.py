@@ -36,6 +36,7 @@ from gradegate.scoring import (
     grade_frame,
     map_headers,
 )
+from gradegate.scoring.tabular import LINES_ATTR, place_lines
 
 # (phase, done, total): the CLI draws it as a progress bar.
 Progress = Callable[[str, int, int], None]
@@ -93,6 +94,7 @@ def build_report(
         timings[phase] = timings.get(phase, 0.0) + now - clock
         clock = now
 
+    lines = frame.attrs.get(LINES_ATTR)  # a CSV with blank lines: the line of each record (read_table)
     headers = map_headers(
         frame.columns,
         {**GRADING_HEADERS, **portfolio_headers(gates)},
@@ -151,7 +153,7 @@ def build_report(
     tables |= extra.tables
     if extra.errors:
         error_frame = pd.concat([error_frame, *extra.errors], ignore_index=True).sort_values("row", kind="stable")
-    tables["errors"] = error_frame.reset_index(drop=True)
+    tables["errors"] = place_lines(error_frame.reset_index(drop=True), lines)
     lap("summaries")
     return Report(
         generated_at=now_china(),

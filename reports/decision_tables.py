@@ -72,8 +72,9 @@ def table_sections(frame: pd.DataFrame, graded: pd.DataFrame, tables: Mapping[st
         if len(decided.errors):
             errors = decided.errors.copy()
             errors["row"] = rows[errors["row"].to_numpy() - 1]
+            errors["line"] = errors["row"] + 1  # the portfolio's own line (its header is line 1)
             errors["project_id"] = errors["id"]
             errors["field"] = code + ": " + errors["field"].astype(str)
-            out.errors.append(errors[["row", "project_id", "field", "value", "reason", "message"]])
+            out.errors.append(errors[["row", "line", "project_id", "field", "value", "reason", "message"]])
             out.warnings.append(f"决策表 {code}: {decided.refused} 个项目的输入无效，见被拒记录")
     return out

@@ -14,14 +14,15 @@ Values are validated once per distinct spelling, so 100k rows cost little.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 
 import pandas as pd
 
-from gradegate.scoring import STATUSES, TRIM, EnumVocabulary, FieldIssue, GateRuleSet, issue, norm_key
+from gradegate.scoring import STATUSES, TRIM, EnumVocabulary, FieldIssue, GateRuleSet, hint, issue, norm_key, render
 from gradegate.scoring import errors as E
+from gradegate.scoring.values import closest
 
 FLAG_PREFIX, DELIV_PREFIX, PASSED = "flag_", "deliv_", "passed_gates"
 ERROR_COLUMNS = ["row", "line", "project_id", "field", "value", "reason", "message"]
@@ -64,9 +65,11 @@ def parse_extras(frame: pd.DataFrame, gates: GateRuleSet) -> PortfolioExtras:
     for col in (c for c in frame.columns if c.startswith(FLAG_PREFIX)):
         name = col.removeprefix(FLAG_PREFIX)
         if name not in rules.flags:
+            hint_zh, hint_en = _column_hint(name, FLAG_PREFIX, rules.flags)
             warnings.append(
-                f"column {col}: the gate rules know no flag {name!r} (flags: {', '.join(rules.flags)}); ignored"
-            )
+                render("portfolio.unknown_flag", "zh", column=col, name=name, flags=", ".join(rules.flags),
+                       hint_zh=hint_zh, hint_en=hint_en)
+            )  # fmt: skip
             continue
         parsed = _by_spelling(frame[col], partial(_flag, column=col), issues)
         flags[name] = parsed.map(lambda v: v is True)
@@ -81,7 +84,10 @@ def parse_extras(frame: pd.DataFrame, gates: GateRuleSet) -> PortfolioExtras:
     for col in (c for c in frame.columns if c.startswith(DELIV_PREFIX)):
         code = col.removeprefix(DELIV_PREFIX)
         if code not in rules.deliverables:
-            warnings.append(f"column {col}: the gate rules know no deliverable {code!r}; ignored")
+            hint_zh, hint_en = _column_hint(code, DELIV_PREFIX, rules.deliverables)
+            warnings.append(
+                render("portfolio.unknown_deliverable", "zh", column=col, name=code, hint_zh=hint_zh, hint_en=hint_en)
+            )
             continue
         known[code] = _by_spelling(frame[col], partial(status.parse, field=col), issues)
     deliverables = pd.DataFrame(known, index=frame.index)
@@ -102,6 +108,12 @@ def parse_extras(frame: pd.DataFrame, gates: GateRuleSet) -> PortfolioExtras:
         columns=ERROR_COLUMNS,
     )
     return PortfolioExtras(flags, passed, deliverables, errors, warnings)
+
+
+def _column_hint(name: str, prefix: str, known: Mapping[str, str]) -> tuple[str, str]:
+    """The column meant by a typo (`deliv_planing_report` → deliv_planning_report, with its label)."""
+    meant = closest(name, known)
+    return hint(prefix + meant, known[meant]) if meant else hint(None)
 
 
 def _by_spelling(column: pd.Series, parse: Callable[[str], object], issues: list[tuple[int, FieldIssue]]) -> pd.Series:

@@ -94,6 +94,15 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{label}: {shown} 不是是/否值；请填写 {accepted}",
         "{field}: {shown_en} is not a flag value; give {accepted}",
     ),
+    # a portfolio's gate column the gate rules do not know (a warning: the column is not read)
+    "portfolio.unknown_flag": (
+        "列 {column}: 关口规则中没有标志 {name!r}{hint_zh}；可用标志：{flags}；该列未读取",
+        "column {column}: the gate rules know no flag {name!r}{hint_en} (flags: {flags}); ignored",
+    ),
+    "portfolio.unknown_deliverable": (
+        "列 {column}: 关口规则中没有交付件 {name!r}{hint_zh}；该列未读取",
+        "column {column}: the gate rules know no deliverable {name!r}{hint_en}; ignored",
+    ),
     "gates.unknown_value": (
         "{label}: {part!r} 不是关口；请填写以 ';' 分隔的关口代码（{gates}）",
         "passed_gates: {part!r} is not a gate; give gate codes separated by ';' ({gates})",
@@ -175,6 +184,16 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "read {read:,} · graded {graded:,} · rejected {rejected:,}   rules {name} {version} ({hash})",
     ),
     "summary.graded": ("评定结果 → {path}", "graded → {path}"),
+    # gate-check, reviewers, decide: JSON lines answered, or a table decided
+    "summary.lines": (
+        "读取 {read:,} · 已判定 {decided:,} · 无效 {invalid:,}   规则 {name} {version} ({hash})",
+        "read {read:,} · decided {decided:,} · invalid {invalid:,}   rules {name} {version} ({hash})",
+    ),
+    "summary.table": (
+        "读取 {read:,} · 已判定 {decided:,} · 被拒 {refused:,}   规则 {name} {version} ({hash})",
+        "read {read:,} · decided {decided:,} · refused {refused:,}   rules {name} {version} ({hash})",
+    ),
+    "summary.decided": ("判定结果 → {path}", "decided → {path}"),
     "summary.rejected": ("被拒记录 → {path}（{problems:,} 个问题）", "rejected rows → {path} ({problems:,} problems)"),
     "summary.warning": ("提示：{text}", "warning: {text}"),
     "summary.report": ("报告 → {files}", "report → {files}"),

@@ -59,7 +59,12 @@ def read_table(path: Path) -> pd.DataFrame:
         raise table_error("file.not_utf8", path=path, why=exc.reason, byte=exc.start) from None
     except (ValueError, OSError, pd.errors.ParserError) as exc:
         raise table_error("file.unreadable", path=path, fmt=fmt, error=exc) from None
-    return _clean_columns(frame, path)
+    frame = _clean_columns(frame, path)
+    if fmt == "csv":
+        lines = spreadsheet_lines(path, len(frame))
+        if lines is not None:
+            frame.attrs[LINES_ATTR] = lines
+    return frame
 
 
 # An .xlsx is a zip of XML: refused before reading when it would expand past these (a "zip bomb").
@@ -131,6 +136,72 @@ def iter_csv_chunks(path: Path, block_bytes: int = 32 << 20) -> Iterator[pd.Data
         if "straddl" in str(exc):  # one row longer than a whole block
             raise table_error("file.row_too_long", path=path, mb=block_bytes >> 20) from None
         raise table_error("file.unreadable", path=path, fmt="CSV", error=exc) from None
+
+
+# A frame read from a CSV with blank lines carries the line of each record here (read_table).
+LINES_ATTR = "spreadsheet_lines"
+_SCAN_BYTES = 16 << 20
+
+
+def _has_blank_line(path: Path) -> bool:
+    """Whether the file holds an empty line anywhere: one quick scan, so that the usual file pays nothing more."""
+    with open(path, "rb") as fh:
+        carry = b""
+        while block := fh.read(_SCAN_BYTES):
+            window = carry + block
+            if b"\n\n" in window or b"\n\r\n" in window:
+                return True
+            carry = window[-2:]
+    return False
+
+
+def spreadsheet_lines(path: Path, records: int) -> np.ndarray | None:
+    """The line a spreadsheet shows for each record of a CSV (the header is line 1), when the file holds
+    blank lines; None when record k (1-based) is simply on line k + 1.
+
+    People.md: errors files name the line as a spreadsheet shows it. Arrow's reader skips empty lines,
+    which a spreadsheet shows as empty rows, so every record after one would be named a line too early.
+    Lines are counted outside quoted cells (a cell may hold line breaks: one row in a spreadsheet).
+    None too when the count disagrees with the `records` the reader produced: never a wrong guess.
+    """
+    path = Path(path)
+    if not _has_blank_line(path):
+        return None
+    ends: list[np.ndarray] = []  # the offset of every line break outside quotes
+    after_cr: list[np.ndarray] = []  # whether the byte before it is \r (a \r\n break)
+    quotes, offset, last = 0, 0, 0
+    with open(path, "rb") as fh:
+        while block := fh.read(_SCAN_BYTES):
+            data = np.frombuffer(block, dtype=np.uint8)
+            quoted = (np.cumsum(data == ord('"'), dtype=np.int64) + quotes) % 2 == 1
+            breaks = np.flatnonzero((data == ord("\n")) & ~quoted)
+            before = np.where(breaks > 0, data[np.maximum(breaks - 1, 0)], last)
+            ends.append(breaks + offset)
+            after_cr.append(before == ord("\r"))
+            quotes += int((data == ord('"')).sum())
+            offset, last = offset + len(data), int(data[-1])
+    end = np.concatenate(ends) if ends else np.zeros(0, dtype=np.int64)
+    cr = np.concatenate(after_cr) if after_cr else np.zeros(0, dtype=bool)
+    starts = np.concatenate([[0], end[:-1] + 1])
+    blank = (end - starts - cr) == 0
+    numbers = np.arange(1, len(end) + 1)
+    lines = numbers[1:][~blank[1:]]  # line 1 is the header
+    if offset > (int(end[-1]) + 1 if len(end) else 0):  # a last line without a final line break
+        lines = np.append(lines, len(end) + 1)
+    return lines if len(lines) == records else None
+
+
+def place_lines(errors: pd.DataFrame, lines: np.ndarray | None) -> pd.DataFrame:
+    """The errors' `line` from their `row` (the 1-based record number) where `lines` says otherwise."""
+    if lines is None or not len(errors):
+        return errors
+    rows = pd.to_numeric(errors["row"], errors="coerce").to_numpy(dtype="float64")
+    known = ~np.isnan(rows) & (rows >= 1) & (rows <= len(lines))
+    line = errors["line"].to_numpy(copy=True)  # its own dtype: numbers stay numbers in a workbook
+    line[known] = lines[rows[known].astype(np.int64) - 1]
+    errors = errors.copy()
+    errors["line"] = line
+    return errors
 
 
 class CsvChunkWriter:

@@ -11,8 +11,9 @@ from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
-from gradegate.scoring import RuleSets, parse_day
+from gradegate.scoring import InputError, RuleSets, parse_day
 from gradegate.scoring import errors as E
+from gradegate.scoring.values import Issues
 from gradegate.service.auth import DECIDE, GRADE, Caller, authenticate
 from gradegate.service.bundle_source import NoBundle
 from gradegate.service.decision_log import DecisionLog
@@ -57,12 +58,29 @@ def query_value(request: Request, name: str) -> str | None:
     return request.query_params.get(name)
 
 
+# The query parameters every decision route reads; a route may read more (`what_if` on /v1/grade).
+DECISION_QUERY = ("as_of",)
+
+
+def refuse_unknown_query(request: Request, allowed: tuple[str, ...]) -> None:
+    """A query parameter the route does not read is an error naming it (with "did you mean"), never
+    ignored: `?asof=2026-01-01` decided under today's rules would pass for an answer as of that day."""
+    if not request.scope.get("query_string"):
+        return
+    issues = Issues()
+    issues.unknown_fields(dict(request.query_params), allowed)
+    if issues:
+        raise InputError(issues)
+
+
 @contextmanager
-def rules_for(request: Request, service: Service) -> Iterator[RuleSets]:
+def rules_for(request: Request, service: Service, query: tuple[str, ...] = ()) -> Iterator[RuleSets]:
     """The rules a decision request uses: those in service, or with `?as_of=DAY` the bundle effective that day.
 
-    One generation for the whole request: a reload meanwhile cannot mix rule sets.
+    One generation for the whole request: a reload meanwhile cannot mix rule sets. `query`: the
+    route's own query parameters besides `as_of`; any other is refused.
     """
+    refuse_unknown_query(request, (*DECISION_QUERY, *query))
     as_of = query_value(request, "as_of")
     if as_of is None:
         with service.rules.use() as rulesets:
@@ -99,15 +117,18 @@ class DecisionContext:
 
 
 @asynccontextmanager
-async def decision(request: Request, roles: frozenset[str]) -> AsyncIterator[DecisionContext]:
+async def decision(
+    request: Request, roles: frozenset[str], query: tuple[str, ...] = ()
+) -> AsyncIterator[DecisionContext]:
     """Who asks (401/403 otherwise), with which rules (held for the whole request), and where to log.
+    `query`: the route's own query parameters besides `as_of` (any other is refused).
 
     Entered by the decision routes themselves rather than declared as a dependency: a route
     with no dependency is dispatched directly (direct_routes.py), skipping FastAPI's resolution.
     """
     caller = await authenticate(request, roles)
     service: Service = request.app.state.service
-    with rules_for(request, service) as rulesets:
+    with rules_for(request, service, query) as rulesets:
         yield DecisionContext(caller, rulesets, service.log, service)
 
 

@@ -14,7 +14,7 @@ from gradegate.reports.formatting import CHINA
 from gradegate.scoring import errors as E
 from gradegate.service.auth import AdminDep, ReaderDep, ReloaderDep
 from gradegate.service.decision_log import SUBJECT_MAX, Decision, DecisionList
-from gradegate.service.deps import LogDep, ServiceDep, read_json_object, read_model
+from gradegate.service.deps import LogDep, ServiceDep, read_json_object, read_model, refuse_unknown_query
 from gradegate.service.errors import UnknownRole
 from gradegate.service.keys import ROLE_HELP
 from gradegate.service.openapi import PROBLEM_RESPONSES, answers, body_doc
@@ -100,6 +100,9 @@ async def reload_rules(service: ServiceDep, caller: ReloaderDep) -> Response:
     return json_response(rulesets_view(service))
 
 
+HISTORY_QUERY = ("project_id", "since", "limit")
+
+
 def parse_since(value: str | None) -> datetime | None:
     """`since` as people give it: a date (from the start of that day, China Standard Time) or an ISO
     date-time (China Standard Time unless it names its offset)."""
@@ -135,6 +138,7 @@ def parse_since(value: str | None) -> datetime | None:
     summary="A project's decisions, newest first (决策历史)",
 )
 def decision_history(
+    request: Request,
     caller: ReaderDep,
     log: LogDep,
     project_id: Annotated[
@@ -159,6 +163,7 @@ def decision_history(
     """Every logged decision about the project (a grading, a batch holding it, a gate check, a reviewer
     selection of an order or contract with this number), newest first, each with its input, output and
     rule set."""
+    refuse_unknown_query(request, HISTORY_QUERY)  # `?sinc=` ignored would list every decision
     moment = parse_since(since)
     found = log.history(project_id, since=moment, limit=limit)
     body = DecisionList(project_id=project_id.strip(), since=moment, count=len(found), decisions=found)

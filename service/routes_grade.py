@@ -12,6 +12,8 @@ from fastapi.responses import Response
 from gradegate.scoring import GradingResult, GradingRuleSet, InputError, issue
 from gradegate.scoring import errors as E
 from gradegate.scoring import what_if as compute_what_if
+from gradegate.scoring.values import parse_text
+from gradegate.scoring.vocabulary import ID_MAX_LENGTH
 from gradegate.service.auth import GRADE
 from gradegate.service.deps import AS_OF_PARAMETER, GradeContext, decision, query_value, read_json_object, read_model
 from gradegate.service.openapi import PROBLEM_RESPONSES, body_doc
@@ -72,7 +74,7 @@ async def grade(request: Request) -> Response:
     """The total score, the level (公司级 company / 办事处级 office), the points and band of each
     criterion, the margin to the threshold, and the rule set used. `?what_if=true` adds, per
     criterion, the smallest change of input that would change the level."""
-    async with decision(request, GRADE) as ctx:
+    async with decision(request, GRADE, query=("what_if",)) as ctx:
         what_if = _flag(request, "what_if")
         record = await read_json_object(request)
         # Graded on the event loop: a fraction of a millisecond of GIL-bound work, cheaper
@@ -130,13 +132,15 @@ async def grade_batch(request: Request, ctx: GradeContext) -> Response:
     return json_response({"decision_id": decision_id, **out})
 
 
-def _grade_items(grading: GradingRuleSet, items: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+def _grade_items(grading: GradingRuleSet, items: list[Any], lang: str) -> list[dict[str, Any]]:
     results: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
-        pid = item.get("project_id")
+        pid = item.get("project_id") if isinstance(item, dict) else None
         entry: dict[str, Any] = {"index": index, "project_id": pid}
         try:
+            if not isinstance(item, dict):  # reported in its place; the other items are still graded
+                raise InputError([issue("", item, E.WRONG_TYPE, "object", key="batch.not_object", index=index)])
             result = grading.evaluate(item)
             # The id as the core normalized it (trimmed), so " P1" and "P1" are one project.
             first = seen.setdefault(result["project_id"], index)
@@ -146,5 +150,10 @@ def _grade_items(grading: GradingRuleSet, items: list[dict[str, Any]], lang: str
             entry.update(ok=True, result=result)
         except InputError as exc:
             entry.update(ok=False, errors=[i.to_dict(lang) for i in exc.issues])
+            # A refused item's id still counts, as in `gradegate grade`: a later item with it is reported as a
+            # duplicate (grading.md), not graded as if the project appeared once in the batch.
+            known = parse_text(pid, "project_id", required=True, max_length=ID_MAX_LENGTH)
+            if isinstance(known, str):
+                seen.setdefault(known, index)
         results.append(entry)
     return results

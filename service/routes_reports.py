@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from gradegate.service.auth import ReaderDep
-from gradegate.service.deps import RulesDep
+from gradegate.service.deps import RulesDep, refuse_unknown_query
 from gradegate.service.openapi import PROBLEM_RESPONSES
 from gradegate.service.problems import Problem
 from gradegate.service.schemas_admin import REPORT_RESPONSES
@@ -25,11 +25,13 @@ router = APIRouter(tags=["reports"], responses=PROBLEM_RESPONSES)
     responses=REPORT_RESPONSES,
 )
 async def report(
+    request: Request,
     file: Annotated[UploadFile, File(description="the portfolio: CSV or .xlsx with the columns of grading.md")],
     caller: ReaderDep,
     rules: RulesDep,
     format: Annotated[Literal["html", "xlsx"], Query(description="html or xlsx")] = "html",
 ) -> Response:
+    refuse_unknown_query(request, ("format",))  # `?fromat=xlsx` ignored would answer HTML
     try:
         from gradegate.reports.api import render_report
     except ImportError:

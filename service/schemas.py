@@ -135,7 +135,8 @@ class BatchBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    items: list[dict[str, Any]]
+    # Any item: one that is not an object is reported in its place, like any other bad item.
+    items: list[Any]
 
 
 class BatchIn(BaseModel):

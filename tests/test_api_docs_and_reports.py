@@ -92,3 +92,20 @@ def test_unusable_upload_and_format_are_422(server: LiveServer) -> None:
         server.url + "/v1/reports?format=pdf", files=csv_file, headers={**viewer, "Accept-Language": "en"}
     )
     assert english.json()["errors"][0]["message"] == "format: Input should be 'html' or 'xlsx'"
+
+
+def test_a_misspelled_report_parameter_is_refused_not_ignored(server: LiveServer) -> None:
+    """`?fromat=xlsx` ignored would answer HTML to a caller asking for a workbook."""
+    viewer = auth(server.keys["viewer"])
+    csv_file = {"file": ("p.csv", (DATA / "sample_portfolio.csv").read_bytes(), "text/csv")}
+    response = httpx.post(server.url + "/v1/reports?fromat=xlsx", files=csv_file, headers=viewer)
+    assert response.status_code == 422 and response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"] == [
+        {
+            "field": "fromat",
+            "value": "xlsx",
+            "reason": "unknown_field",
+            "message": "未知字段 fromat（是否为 format？）；可用字段：format",
+            "accepted": "format",
+        }
+    ]

@@ -132,6 +132,23 @@ def test_batch_item_errors_follow_the_language(client: httpx.Client) -> None:
     assert en["results"][1]["errors"][0]["message"].startswith("amount_rmb: 'x' is not a number")
 
 
+def test_batch_item_that_is_not_an_object_is_reported_in_its_place(client: httpx.Client) -> None:
+    """grading.md: in a batch the bad rows are reported and every good row is still graded — an item
+    that is no object at all is one more bad item, not a reason to refuse the others."""
+    items = [PROJECT, 42, None, {**PROJECT, "project_id": "AUTH-2"}]
+    response = client.post("/v1/grade/batch", json={"items": items})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["graded"], body["failed"]) == (2, 2)
+    assert [(r["index"], r["project_id"], r["ok"]) for r in body["results"]] == [
+        (0, "AUTH-1", True), (1, None, False), (2, None, False), (3, "AUTH-2", True),
+    ]  # fmt: skip
+    assert body["results"][1]["errors"] == [
+        {"field": "", "value": 42, "reason": "wrong_type", "message": "第 1 项不是 JSON 对象", "accepted": "object"}
+    ]
+    assert body["results"][3]["result"]["level"] == body["results"][0]["result"]["level"]
+
+
 def test_422_malformed_json(client: httpx.Client) -> None:
     response = client.post("/v1/grade", content=b'{"project_id": ', headers={"content-type": "application/json"})
     body = assert_problem(response, 422, with_errors=True)
@@ -241,3 +258,61 @@ def test_503_for_a_bad_roster_file_in_both_languages(tmp_path_factory: pytest.Te
         assert gone["detail"] == f"无法读取名册文件 {roster}；请在请求中提供 roster"
         gone_en = assert_problem(httpx.post(url, json=request, headers={**headers, "Accept-Language": "en"}), 503)
         assert gone_en["detail"] == f"the roster file {roster} cannot be read; give `roster`"
+
+
+QUERY_TYPOS = [
+    # (path, body, the parameter as mistyped, what the route accepts, the one meant)
+    ("/v1/grade", PROJECT, "asof", "as_of, what_if", "as_of"),
+    ("/v1/grade", PROJECT, "whatif", "as_of, what_if", "what_if"),
+    ("/v1/grade/batch", {"items": [PROJECT]}, "as-of", "as_of", "as_of"),
+    ("/v1/gates/check", {"project_id": "P1", "gate": "R1"}, "asof", "as_of", "as_of"),
+    ("/v1/gates/check", {"project_id": "P1", "gate": "R1"}, "what_if", "as_of", None),  # /v1/grade's, not this one's
+    ("/v1/reviewers/select", ORDER_REQUEST, "asof", "as_of", "as_of"),
+    ("/v1/decide/price_review", {"quote_id": "Q1", "quote_rmb": 1}, "asof", "as_of", "as_of"),
+    ("/v1/decide/price_review/batch", {"items": [{"quote_id": "Q1", "quote_rmb": 1}]}, "asof", "as_of", "as_of"),
+]
+
+
+@pytest.mark.parametrize(("path", "body", "typo", "accepted", "meant"), QUERY_TYPOS)
+def test_422_unknown_query_parameter_is_named_never_ignored(
+    client: httpx.Client, path: str, body: dict, typo: str, accepted: str, meant: str | None
+) -> None:
+    # Ignored, `?asof=2026-01-01` would be decided under today's rules and look like an answer as of that day.
+    zh = assert_problem(client.post(f"{path}?{typo}=2026-01-01", json=body), 422, with_errors=True)
+    assert zh["errors"] == [
+        {
+            "field": typo,
+            "value": "2026-01-01",
+            "reason": "unknown_field",
+            "message": f"未知字段 {typo}{f'（是否为 {meant}？）' if meant else ''}；可用字段：{accepted}",
+            "accepted": accepted,
+        }
+    ]
+    en = client.post(f"{path}?{typo}=2026-01-01", json=body, headers={"Accept-Language": "en"}).json()
+    assert en["errors"][0]["message"] == f"unknown field {typo!r}" + (f" (did you mean {meant!r}?)" if meant else "")
+    # The same request without the stray parameter is decided.
+    assert client.post(path, json=body).status_code == 200
+
+
+def test_422_misspelled_history_parameter_is_named_never_ignored(server: LiveServer) -> None:
+    """`?sinc=` ignored would list every decision of the project, not those since that day."""
+    viewer = auth(server.keys["viewer"])
+    url = server.url + "/v1/decisions?project_id=AUTH-1&sinc=2026-01-01"
+    body = assert_problem(httpx.get(url, headers=viewer), 422, with_errors=True)
+    assert [(e["field"], e["reason"], e["accepted"]) for e in body["errors"]] == [
+        ("sinc", "unknown_field", "project_id, since, limit")
+    ]
+    assert body["errors"][0]["message"] == "未知字段 sinc（是否为 since？）；可用字段：project_id, since, limit"
+    assert httpx.get(url.replace("sinc=", "since="), headers=viewer).status_code == 200
+
+
+def test_batch_duplicate_of_a_refused_item_is_reported(client: httpx.Client) -> None:
+    """grading.md: duplicate project_ids in one batch are reported — also when the first one was refused for
+    another reason (as `gradegate grade` does); the later item is not graded as if the project came once."""
+    items = [{**PROJECT, "amount_rmb": -1}, {**PROJECT, "project_id": " AUTH-1 "}, {**PROJECT, "project_id": "AUTH-9"}]
+    body = client.post("/v1/grade/batch", json={"items": items}).json()
+    assert (body["graded"], body["failed"]) == (1, 2)
+    assert [e["reason"] for e in body["results"][0]["errors"]] == ["out_of_range"]
+    assert [(e["field"], e["reason"]) for e in body["results"][1]["errors"]] == [("project_id", "duplicate")]
+    assert body["results"][1]["errors"][0]["message"] == '项目编号 " AUTH-1 " 在本批中重复（首次出现在第 0 项）'
+    assert body["results"][2]["ok"]

@@ -151,3 +151,16 @@ def test_an_edited_rule_file_changes_decisions_without_python(rules_copy: Path) 
     assert [(b["code"], b["label"], b["owner_role"]) for b in out["blocking"]] == [
         ("legal_opinion", "法务意见书", "account_manager")
     ]
+
+
+def test_unmet_prerequisites_are_listed_in_gate_order_whatever_the_file_order(tmp_path: Path) -> None:
+    """gates.md: blocking lists "prerequisites first in gate order" — the lifecycle's, not the file's list."""
+    from gradegate.scoring.rulesets import load_rulesets
+
+    gates = GateRuleSet.load(broken(tmp_path, "prerequisites: [R1, R2]", "prerequisites: [R2, R1]"))
+    request = {"project_id": "P1", "gate": "SDP2", "level": "company", "flags": {"bid": True}}
+    result = gates.check(request, load_rulesets().grading)
+    assert [(b.code, b.reason) for b in result.blocking] == [
+        ("R1", "prerequisite_not_passed"),
+        ("R2", "prerequisite_not_passed"),
+    ]

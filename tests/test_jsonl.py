@@ -71,7 +71,7 @@ def test_gate_check_mixed_lines_exit_3_and_keep_alignment(tmp_path: Path) -> Non
     out = tmp_path / "sub" / "out.jsonl"
     proc = run_cli("gate-check", source, "-o", out)
     assert proc.returncode == 3, proc.stderr
-    assert "read 5 · decided 2 · invalid 3" in proc.stderr
+    assert "读取 5 · 已判定 2 · 无效 3" in proc.stderr
     results = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert [r.get("project_id") or r["line"] for r in results] == ["P1", 2, 3, 4, "P5"]
     assert results[2]["error"]["errors"][0]["field"] == "level"  # SDP1 without a level

@@ -197,3 +197,22 @@ def test_decide_as_of_uses_the_table_of_that_days_bundle(
         assert out.returncode == 0, out.stderr
         answer = json.loads(out.stdout)
         assert (answer["outputs"]["chair"], answer["ruleset"]["version"]) == (chair, version), day
+
+
+@pytest.mark.parametrize("text", ["20261201", "2026-W49-1", "2026-336", "2026-12-1", "2026/12/01", "2026-12-01T08:00"])
+def test_a_day_is_yyyy_mm_dd_and_nothing_else(text: str) -> None:
+    """`?as_of=YYYY-MM-DD` and `--as-of DATE` (interfaces.md): Python's fromisoformat alone would read the
+    basic (20261201), week and ordinal forms as days too."""
+    from datetime import date
+
+    from gradegate.scoring import parse_day
+
+    with pytest.raises(ValueError) as exc:
+        parse_day(text, "as_of")
+    assert str(exc.value) == f"as_of: {text!r} is not a date; give YYYY-MM-DD (a day in China Standard Time)"
+    assert parse_day(" 2026-12-01 ", "as_of") == date(2026, 12, 1)
+
+
+def test_publish_refuses_an_effective_day_not_written_yyyy_mm_dd(db_env: dict[str, str]) -> None:
+    bad = run_cli("rules", "publish", "--effective-from", "20260101", env=db_env)
+    assert bad.returncode == 1 and "'20260101' is not a date; give YYYY-MM-DD" in bad.stderr

@@ -119,6 +119,49 @@ def test_chinese_numerals_are_refused_on_the_right_line(tmp_path: Path) -> None:
     assert bad["message"].startswith('项目金额: "一千万" 是汉字数字') and "1200万" in bad["message"]
 
 
+def _refused_quotes(tmp_path: Path, text: str) -> pd.DataFrame:
+    """`gradegate decide price_review` over a CSV of quotes: the errors file it writes."""
+    source, errors = tmp_path / "quotes.csv", tmp_path / "refused.csv"
+    source.write_text(text, encoding="utf-8")
+    result = run_cli("decide", "price_review", source, "-o", tmp_path / "decided.csv", "--errors", errors)
+    assert result.returncode == 3, result.stderr
+    return pd.read_csv(errors, dtype=str, keep_default_na=False)
+
+
+def test_decision_table_errors_name_the_spreadsheet_line(tmp_path: Path) -> None:
+    """people.md: errors files name the line as a spreadsheet shows it, beside the record number — the
+    decision tables' errors file as well as grading's."""
+    found = _refused_quotes(tmp_path, "报价编号,报价金额(元)\nQ1,100\nQ2,n/a\nQ3,5\n")
+    assert list(found.columns[:3]) == ["row", "line", "id"]
+    assert [tuple(r) for r in found[["row", "line", "id", "field", "value"]].to_numpy()] == [
+        ("2", "3", "Q2", "quote_rmb", "n/a")
+    ]
+
+
+def test_errors_name_the_spreadsheet_line_after_a_blank_line(tmp_path: Path) -> None:
+    """A blank line is an empty row in a spreadsheet, and a cell holding a line break stays one row:
+    the line named is the row people see, whatever the reader skipped."""
+    frame = pd.read_csv(CASES / "grading_public_input.csv", dtype=str, keep_default_na=False).head(3)
+    frame.loc[1, "project_name"] = "两行\n的名称"
+    frame.loc[2, "amount_rmb"] = "很多"
+    rows = [",".join(frame.columns)]
+    for values in frame.to_numpy().tolist():
+        rows.append(",".join(f'"{v}"' if "\n" in v or "," in v else v for v in values))
+    # line 1 header · 2 first record · 3 empty · 4 second record (two lines of text, one row) · 5 third
+    path = tmp_path / "blank.csv"
+    path.write_text("\r\n".join([rows[0], rows[1], "", rows[2], rows[3]]) + "\r\n", encoding="utf-8")
+    errors = tmp_path / "e.csv"
+    result = run_cli("grade", path, "-o", tmp_path / "o.csv", "--errors", errors)
+    assert result.returncode == 3, result.stderr
+    bad = pd.read_csv(errors, dtype=str, keep_default_na=False)
+    assert [tuple(r) for r in bad[["row", "line", "field", "value"]].to_numpy()] == [("3", "5", "amount_rmb", "很多")]
+    graded = pd.read_csv(tmp_path / "o.csv", dtype=str, keep_default_na=False)
+    assert list(graded["project_name"])[1] == "两行\n的名称"  # the second record, read whole
+
+    found = _refused_quotes(tmp_path, 'quote_id,quote_rmb\nQ1,100\n\n"Q\n2",5\nQ3,n/a\n')
+    assert [tuple(r) for r in found[["row", "line", "id"]].to_numpy()] == [("3", "5", "Q3")]
+
+
 def test_a_unit_that_is_not_money_is_refused(tmp_path: Path) -> None:
     frame = pd.read_csv(CASES / "grading_public_input.csv", dtype=str, keep_default_na=False).head(2)
     path = tmp_path / "p.csv"

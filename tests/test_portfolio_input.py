@@ -75,10 +75,18 @@ def test_deliverable_statuses(gates: GateRuleSet) -> None:
     error = extras.errors.iloc[0]
     assert (error["row"], error["field"], error["value"]) == (5, "deliv_cmt", "done")
     assert "approved (已批准)" in error["message"]
-    assert any("deliv_cmtt" in w for w in extras.warnings)
+    # people.md: what a person reads is Chinese — and a typo names the column meant.
+    assert extras.warnings == [
+        "列 deliv_cmtt: 关口规则中没有交付件 'cmtt'（是否为 deliv_cmt（刷新后的CMT）？）；该列未读取"
+    ]
 
 
 def test_unknown_flag_column_is_a_warning(gates: GateRuleSet) -> None:
     extras = parse_extras(frame(flag_vip=["maybe"]), gates)
     assert extras.errors.empty
-    assert any("flag_vip" in w and "ignored" in w for w in extras.warnings)
+    flags = ", ".join(gates.rules.flags)
+    assert extras.warnings == [f"列 flag_vip: 关口规则中没有标志 'vip'；可用标志：{flags}；该列未读取"]
+    typo = parse_extras(frame(flag_bidd=["true"]), gates)
+    assert typo.warnings == [
+        f"列 flag_bidd: 关口规则中没有标志 'bidd'（是否为 flag_bid（投标项目）？）；可用标志：{flags}；该列未读取"
+    ]

@@ -119,3 +119,19 @@ def test_progress_bar_only_for_large_portfolios_at_a_terminal(monkeypatch) -> No
         progress("gates", 5, 10)
     assert calls[-1] == ("gates", built.graded, built.graded)
     assert [done for _, done, _ in calls] == sorted(done for _, done, _ in calls)
+
+
+def test_rejected_rows_are_named_on_their_spreadsheet_line_after_a_blank_line(tmp_path: Path) -> None:
+    """people.md: the rejected rows of a report name the line as a spreadsheet shows it; a blank CSV line
+    is an empty row there (line 3 below), so the fourth record is on line 6, not 5."""
+    frame = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False).head(5)
+    frame.loc[3, "amount_rmb"] = "很多"
+    header, *records = frame.to_csv(index=False, lineterminator="\n").splitlines()
+    path = tmp_path / "blank.csv"
+    path.write_text("\n".join([header, records[0], "", *records[1:]]) + "\n", encoding="utf-8")
+    result = run_cli("report", path, "-o", tmp_path / "out")
+    assert result.returncode == 3, result.stderr
+    errors = pd.read_csv(tmp_path / "out" / "errors.csv", dtype=str, keep_default_na=False)
+    assert [tuple(r) for r in errors[["row", "line", "field", "value"]].to_numpy()] == [
+        ("4", "6", "amount_rmb", "很多")
+    ]

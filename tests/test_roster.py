@@ -134,6 +134,24 @@ def test_inline_records_need_json_types() -> None:
     ]  # fmt: skip
 
 
+def test_inline_entry_with_a_misspelled_key_is_refused_with_did_you_mean() -> None:
+    """An inline roster is JSON a program wrote: a key it does not know is a typo to name, not to ignore."""
+    good = {"expert_id": "E1", "name": "a", "roles": ["legal_signatory"], "regions": ["*"], "product_lines": ["*"]}
+    with pytest.raises(InputError) as exc:
+        Roster.from_records([{**good, "available": True, "current_lod": 0}])
+    assert [(i.field, i.value, i.reason) for i in exc.value.issues] == [
+        ("roster[0].current_lod", 0, "unknown_field"),
+        ("roster[0].current_load", None, "missing"),
+    ]
+    typo = exc.value.issues[0]
+    columns = ", ".join(ROSTER_COLUMNS)
+    assert typo.message == f"名册第 1 项: 未知字段 current_lod（是否为 current_load？）；可用字段：{columns}"
+    assert typo.in_language("en") == "roster[0]: unknown field 'current_lod' (did you mean 'current_load'?)"
+    assert typo.accepted == columns
+    # Every key right: the same entry is an expert.
+    assert Roster.from_records([{**good, "available": True, "current_load": 0}]).experts[0].expert_id == "E1"
+
+
 @pytest.mark.parametrize(
     ("records", "field", "zh", "en"),
     [

@@ -55,6 +55,9 @@ def test_project_class_per_project_and_per_office(tmp_path: Path) -> None:
         assert int(office["total"]) == major + general
     errors = _read(tmp_path / "out" / "errors.csv")
     assert any(e["field"] == "project_class: has_precedent" and e["value"] == "maybe" for e in errors)
+    # people.md: every errors file names the spreadsheet line beside the record number, a table's refusals too.
+    refused = [e for e in errors if e["field"].startswith("project_class:")]
+    assert refused and all(int(e["line"]) == int(e["row"]) + 1 for e in refused)
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert 'id="decision_tables"' in html and "按办事处" in html
 

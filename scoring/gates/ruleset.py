@@ -35,6 +35,7 @@ class GateRuleSet:
         self.identity = identity
         self.ref = RulesetRef.of(identity)
         self.gate_order = [g.code for g in rules.gates]
+        self._position = {code: i for i, code in enumerate(self.gate_order)}
         self._gates = {g.code: g for g in rules.gates}
         self._parsers: dict[tuple[str, ...], GateRequestParser] = {}
         self._engine = CompiledOnce(lambda: GateEngine(rules))
@@ -80,7 +81,8 @@ class GateRuleSet:
         escalated: list[str] = []
         checked = 0
         if fired.applicable:
-            for k in fired.prerequisites:
+            # Prerequisites in gate (lifecycle) order, whatever order the rule file lists them in (gates.md).
+            for k in sorted(fired.prerequisites, key=lambda k: self._position[g.prerequisites[k]]):
                 code = g.prerequisites[k]
                 blocking.append(
                     Blocking(

@@ -25,8 +25,10 @@ from gradegate.scoring.messages import table_error
 from gradegate.scoring.tabular import (
     CsvChunkWriter,
     iter_csv_chunks,
+    place_lines,
     read_jsonl,
     read_table,
+    spreadsheet_lines,
     write_excel,
     write_table,
 )
@@ -114,6 +116,10 @@ class GradingRun:
                     raise table_error("file.too_many_rows", rows=self.graded, what="graded ", what_zh="评定结果")
                 frame = pd.concat(graded_frames) if graded_frames else pd.DataFrame(columns=columns)
                 write_excel(frame, fh, sheet_name="项目等级评定", headers=output_headers(self.ruleset))
+        if table_format(self.source) == "csv" and any(len(e) for e in error_frames):
+            # Blank lines: each rejected record's own line, as a spreadsheet shows it.
+            lines = spreadsheet_lines(self.source, self.read)
+            error_frames = [place_lines(frame, lines) for frame in error_frames]
         header_rows = pd.DataFrame(
             [{"line": 1, "field": i.field, "value": i.value, "reason": i.reason, "message": i.message}
              for i in self.header_issues],

@@ -16,8 +16,8 @@ from typing import Any
 
 from gradegate.scoring import errors as E
 from gradegate.scoring.errors import FieldIssue, InputError
-from gradegate.scoring.messages import issue, render
-from gradegate.scoring.values import TRIM, is_blank, parse_number, parse_text
+from gradegate.scoring.messages import hint, issue, render
+from gradegate.scoring.values import TRIM, closest, is_blank, parse_number, parse_text
 from gradegate.scoring.vocabulary import ID_MAX_LENGTH, NAME_MAX_LENGTH, ROSTER_LABELS
 
 ROSTER_COLUMNS = ("expert_id", "name", "roles", "regions", "product_lines", "available", "current_load")
@@ -160,6 +160,14 @@ def _expert(
         return result
 
     label = ROSTER_LABELS
+    if not text:
+        # An inline entry is JSON a program wrote: a misspelled key is named (with the column meant),
+        # never ignored. A CSV roster may carry columns of its own beside the seven it needs.
+        for key in row:
+            if key not in ROSTER_COLUMNS:
+                hint_zh, hint_en = hint(closest(str(key), ROSTER_COLUMNS))
+                take(issue(str(key), row[key], E.UNKNOWN_FIELD, ", ".join(ROSTER_COLUMNS), key="unknown_field",
+                           hint_zh=hint_zh, hint_en=hint_en))  # fmt: skip
     expert_id = take(
         parse_text(row.get("expert_id"), "expert_id", required=True, max_length=ID_MAX_LENGTH, label=label["expert_id"])
     )

@@ -18,7 +18,15 @@ from gradegate.scoring.headers import HeaderMap, map_headers
 from gradegate.scoring.messages import table_error
 from gradegate.scoring.tables.frame import ERROR_COLUMNS, FrameDecisions, decide_frame, output_columns
 from gradegate.scoring.tables.ruleset import TableRuleSet
-from gradegate.scoring.tabular import CsvChunkWriter, iter_csv_chunks, read_table, write_excel, write_table
+from gradegate.scoring.tabular import (
+    CsvChunkWriter,
+    iter_csv_chunks,
+    place_lines,
+    read_table,
+    spreadsheet_lines,
+    write_excel,
+    write_table,
+)
 
 CHUNK_BYTES = 8 << 20  # some 250,000 records a chunk: memory stays flat whatever the file's size
 
@@ -80,6 +88,10 @@ class TableRun:
                     raise table_error("file.too_many_rows", rows=self.decided, what="", what_zh="")
                 frame = pd.concat(decided_frames) if decided_frames else pd.DataFrame(columns=columns)
                 write_excel(frame, fh, sheet_name=self.table.rules.label)
+        if table_format(self.source) == "csv" and any(len(e) for e in error_frames):
+            # Blank lines: each rejected record's own line, as a spreadsheet shows it.
+            lines = spreadsheet_lines(self.source, self.read)
+            error_frames = [place_lines(frame, lines) for frame in error_frames]
         errors = pd.concat(error_frames) if error_frames else pd.DataFrame(columns=ERROR_COLUMNS)
         self.error_lines = len(errors)
         if len(errors) or errors_path.exists():

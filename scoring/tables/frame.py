@@ -28,7 +28,9 @@ from gradegate.scoring.tables.ruleset import TableRuleSet
 from gradegate.scoring.values import TRIM, is_blank
 
 TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
-ERROR_COLUMNS = ["row", "id", "field", "value", "reason", "message", "accepted"]
+# `row`: the 1-based record number; `line`: the line a spreadsheet shows (the header is line 1), as
+# people.md asks of every errors file.
+ERROR_COLUMNS = ["row", "line", "id", "field", "value", "reason", "message", "accepted"]
 LIST_SEPARATOR = ";"
 
 
@@ -225,7 +227,8 @@ def _errors(frame: pd.DataFrame, parser: InputParser, rows: np.ndarray, id_field
             parser.parse(record)
         except InputError as exc:
             for issue in exc.issues:
-                records.append({"row": int(pos) + first_row, "id": record.get(id_field), **issue.to_dict()})
+                row = int(pos) + first_row
+                records.append({"row": row, "line": row + 1, "id": record.get(id_field), **issue.to_dict()})
             continue
         raise EngineError(f"row {int(pos) + first_row}: refused by the batch path, accepted by the single path")
     return pd.DataFrame(records, columns=ERROR_COLUMNS)
