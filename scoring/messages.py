@@ -174,6 +174,21 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "summary.rejected": ("被拒记录 → {path}（{problems:,} 个问题）", "rejected rows → {path} ({problems:,} problems)"),
     "summary.warning": ("提示：{text}", "warning: {text}"),
     "summary.report": ("报告 → {files}", "report → {files}"),
+    # a role of a review panel nobody can fill (reviewers.md): how many hold it, what rules each out
+    "unfilled.no_holder": ("名册中没有人担任{label}（{role}）", "no expert in the roster holds {role} ({label})"),
+    "unfilled.no_candidate": (
+        "{label}（{role}）无人可选{where}：名册中有 {holders} 人担任该角色，其中 {why}",
+        "no candidate for {role} ({label}){where}: {holders} hold the role — {why}",
+    ),
+    "unfilled.where": ("（{parts}）", " in {parts}"),
+    "unfilled.region": ("地区部：{region}", "region {region}"),
+    "unfilled.product_lines": ("产品线：{lines}", "product lines {lines}"),
+    "unfilled.out.unavailable": ("{n} 人不可用", "{n} unavailable"),
+    "unfilled.out.submitter": ("{n} 人是提交人本人", "{n} the submitter"),
+    "unfilled.out.region": ("{n} 人不负责该地区部", "{n} outside the region"),
+    "unfilled.out.product_lines": ("{n} 人不负责所涉产品线", "{n} outside the product lines"),
+    "unfilled.out.picked": ("{n} 人已被选为前面角色的评审人", "{n} already picked for an earlier role"),
+    "list.separator": ("，", ", "),
     # a header of a table we read
     "header.unknown": (
         "未知列 {shown}{hint_zh}；该列未读取",
@@ -317,6 +332,11 @@ def render(key: str, lang: str, **params: Any) -> str:
     return (en if lang == "en" else zh).format(**params)
 
 
+def both(key: str, **params: Any) -> tuple[str, str]:
+    """The message in Chinese and in English, for a text that is chosen by language later."""
+    return render(key, "zh", **params), render(key, "en", **params)
+
+
 def issue(
     field: str, value: Any, reason: str, accepted: str | None, *, key: str | None = None, **params: Any
 ) -> FieldIssue:
@@ -330,13 +350,13 @@ def issue(
         "accepted_zh": accepted,
         **params,
     }
-    key = key or reason
-    return FieldIssue(field, value, reason, render(key, "zh", **context), accepted, render(key, "en", **context))
+    zh, en = both(key or reason, **context)
+    return FieldIssue(field, value, reason, zh, accepted, en)
 
 
 def table_error(key: str, **params: Any) -> TableError:
     """A TableError worded by the catalogue: Chinese as its text (the CLI prints it), English beside it."""
-    return TableError(render(key, "zh", **params), render(key, "en", **params))
+    return TableError(*both(key, **params))
 
 
 def number_accepted(minimum: float, integer: bool) -> tuple[str, str]:
