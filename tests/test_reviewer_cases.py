@@ -29,7 +29,7 @@ def test_every_public_case_matches(reviewer_run, cases_dir: Path) -> None:
     for i, (got, want) in enumerate(zip(results, expected, strict=True)):
         assert len(got["required_roles"]) == len(want["required_roles"]), f"line {i + 1}"
         assert expected_part(got, want) == want, f"line {i + 1} ({want['id']})"
-    assert "read 40 · decided 40 · invalid 0" in proc.stderr
+    assert "读取 40 · 已决策 40 · 无效 0   规则 default-reviewers" in proc.stderr
 
 
 def test_panels_explain_themselves(reviewer_run, cases_dir: Path) -> None:
