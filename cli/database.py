@@ -4,12 +4,13 @@ that need it, so the rest of the CLI starts fast."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
-from gradegate.cli.common import fail
+from gradegate.cli.common import fail, option_day, say
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+    from sqlalchemy.exc import SQLAlchemyError
 
     from gradegate.scoring import RuleSets
     from gradegate.service.bundles import BundleStore
@@ -26,8 +27,13 @@ def open_database() -> tuple[Engine, Settings]:
     try:
         return make_engine(settings), settings
     except SQLAlchemyError as exc:
-        cause = getattr(exc, "orig", None) or exc  # a DBAPIError carries the driver's own error
-        fail(f"cannot open the database {settings.safe_db_url}: {exc.__class__.__name__}: {cause}")
+        fail_database(exc, settings)
+
+
+def fail_database(exc: SQLAlchemyError, settings: Settings) -> NoReturn:
+    """The database cannot be opened: its URL (without the password) and the driver's own words."""
+    cause = getattr(exc, "orig", None) or exc  # a DBAPIError carries the driver's own error
+    fail(say("cli.database", url=settings.safe_db_url, error=f"{exc.__class__.__name__}: {cause}"))
 
 
 def open_bundles() -> tuple[BundleStore, Settings]:
@@ -40,19 +46,16 @@ def open_bundles() -> tuple[BundleStore, Settings]:
 def load_as_of(text: str) -> RuleSets:
     """The rule sets of the bundle effective on that day (CST); a clear error naming --as-of otherwise."""
     from gradegate.cli.common import fail_rules
-    from gradegate.scoring import RuleDefinitionError, parse_day
+    from gradegate.scoring import RuleDefinitionError
 
-    try:
-        day = parse_day(text, "--as-of")
-    except ValueError as exc:
-        fail(str(exc))
+    day = option_day(text, "--as-of")
     store, settings = open_bundles()
     found = store.effective_on(day)
     if found is None:
         first = store.first_day()
-        when = f"the first takes effect on {first}" if first else "none is published yet (gradegate rules publish)"
-        fail(f"--as-of {day}: no rule bundle was effective that day in {settings.safe_db_url}; {when}")
+        when = say("cli.first_bundle", first=first) if first else say("cli.no_bundle_yet")
+        fail(say("cli.no_bundle_on", day=day, url=settings.safe_db_url, when=when))
     try:
         return store.load(found.hash).load()
     except RuleDefinitionError as exc:
-        fail_rules(exc, f"the bundle {found.short_hash} effective on {day} does not load:")
+        fail_rules(exc, say("cli.bundle_broken", hash=found.short_hash, day=day))

@@ -22,7 +22,10 @@ from gradegate.cli.common import (
     RulesOption,
     err,
     fail,
+    fail_lines,
     load_rules_or_exit,
+    rules_named,
+    say,
     settings,
 )
 from gradegate.scoring import (
@@ -32,7 +35,6 @@ from gradegate.scoring import (
     InputError,
     RuleSetIdentity,
     atomic_path,
-    render,
     run_lines,
 )
 
@@ -89,7 +91,7 @@ def reviewers(
     try:
         default_roster = ruleset.load_roster(path)
     except InputError as exc:
-        _fail_issues(render("roster.unusable", "zh", path=path), exc)
+        fail_lines(say("roster.unusable", path=path), [issue.message for issue in exc.issues])
 
     def decide(record: dict[str, Any]) -> Any:
         inline = record.pop("roster", None)
@@ -109,14 +111,12 @@ def _run(input: str, output: Path | None, decide: Decide, identity: RuleSetIdent
             try:
                 sink = stack.enter_context(stack.enter_context(atomic_path(output)).open("wb"))
             except OSError as exc:
-                fail(f"cannot write {output}: {exc.strerror or exc}")
+                fail(say("cli.cannot_write", path=output, error=exc.strerror or exc))
         for line in run_lines(_lines(source), decide, counts):
             sink.write(line)
         sink.flush()
-    # people.md: a summary on the terminal is Chinese, as `gradegate grade`'s.
-    ident = {"name": identity.name, "version": identity.version, "hash": identity.short_hash}
-    summary = render("summary.lines", "zh", read=counts.read, decided=counts.decided, invalid=counts.invalid, **ident)
-    err.print(summary, markup=False)
+    counted = {"read": counts.read, "decided": counts.decided, "invalid": counts.invalid}
+    err.print(say("summary.decided", **counted, **rules_named(identity)), markup=False)
     raise typer.Exit(EXIT_REJECTED if counts.invalid else EXIT_OK)
 
 
@@ -125,11 +125,11 @@ def _open_input(input: str, stack: ExitStack) -> BinaryIO:
         return sys.stdin.buffer
     path = Path(input)
     if path.is_dir():
-        fail(f"{path} is a folder; give a JSON-lines file")
+        fail(say("cli.input_is_folder", path=path))
     try:
         return stack.enter_context(path.open("rb"))
     except OSError as exc:
-        fail(f"cannot read {path}: {exc.strerror or exc}")
+        fail(say("cli.cannot_read", path=path, error=exc.strerror or exc))
 
 
 def _lines(source: BinaryIO) -> Iterator[bytes]:
@@ -139,13 +139,6 @@ def _lines(source: BinaryIO) -> Iterator[bytes]:
         if number == 0 and line.startswith(b"\xef\xbb\xbf"):
             line = line[3:]
         yield line.rstrip(b"\r\n")
-
-
-def _fail_issues(title: str, exc: InputError) -> None:
-    err.print(f"[bold red]error:[/] {title}", markup=True)
-    for issue in exc.issues:
-        err.print(f"  {issue.message}", markup=False)
-    raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

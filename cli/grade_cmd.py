@@ -16,8 +16,10 @@ from gradegate.cli.common import (
     err,
     fail,
     load_rules_or_exit,
+    rules_named,
+    say,
 )
-from gradegate.scoring import TableError, render, table_format
+from gradegate.scoring import TableError, table_format
 
 
 def grade(
@@ -36,7 +38,7 @@ def grade(
     (the others are still graded), 1 when nothing could be graded.
     """
     if output.suffix.lower() not in (".csv", ".xlsx"):
-        fail(f"{output}: the graded table is written as .csv or .xlsx")
+        fail(say("cli.graded_type", path=output))
     try:
         table_format(input)
     except TableError as exc:
@@ -51,18 +53,13 @@ def grade(
             run.execute(output, errors, on_progress=advance)
     except TableError as exc:
         fail(str(exc))
-    identity = rulesets.grading.identity
-    ident = {"name": identity.name, "version": identity.version, "hash": identity.short_hash}
     counts = {"read": run.read, "graded": run.graded, "rejected": run.rejected}
-    err.print(
-        render("summary.counts", "zh", **counts, **ident),
-        markup=False,
-    )
+    err.print(say("summary.counts", **counts, **rules_named(rulesets.grading.identity)), markup=False)
     for issue in run.header_issues:
-        err.print(render("summary.warning", "zh", text=issue.message), markup=False)
-    err.print(render("summary.graded", "zh", path=output), markup=False)
+        err.print(say("summary.warning", text=issue.message), markup=False)
+    err.print(say("summary.graded", path=output), markup=False)
     if run.rejected or run.header_issues:
-        err.print(render("summary.rejected", "zh", path=errors, problems=run.error_lines), markup=False)
+        err.print(say("summary.rejected", path=errors, problems=run.error_lines), markup=False)
     if run.rejected:
         raise typer.Exit(EXIT_REJECTED)
     raise typer.Exit(EXIT_OK)

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from gradegate.cli.common import err, fail
+from gradegate.cli.common import err, fail, say
 from gradegate.scoring import default_rules_dir
 
 # What a rule folder is made of; the package's own files (__init__.py, caches) are not.
@@ -37,15 +37,15 @@ def init(
 ) -> None:
     """Write a copy of the default rules (with their scenarios and tables) into DIRECTORY for editing."""
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-        fail(f"{directory} already exists and is not an empty folder; choose a new one (nothing was written)")
+        fail(say("cli.init_not_empty", path=directory))
     source = default_rules_dir()
     files = rule_files(source)
     for parts in files:
         target = directory.joinpath(*parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source.joinpath(*parts), target)
-    err.print(f"wrote {len(files)} rule files to {directory}", markup=False, highlight=False)
-    err.print(f"check them with: gradegate rules check --rules {directory}", markup=False, highlight=False)
+    err.print(say("cli.init_wrote", count=len(files), path=directory), markup=False)
+    err.print(say("cli.init_next", path=directory), markup=False)
 
 
 def register(app: typer.Typer) -> None:

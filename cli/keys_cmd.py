@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from gradegate.cli.common import err, fail, stdout_console
+from gradegate.cli.common import err, fail, say, stdout_console
 from gradegate.cli.database import open_database
 from gradegate.service.roles import ROLE_HELP, ROLES
 
@@ -40,11 +40,11 @@ def create(
     store, settings = _store()
     try:
         record, key = store.create(role, label)
-    except UnknownRole as exc:
+    except UnknownRole:
         roles = "; ".join(f"{r}: {h}" for r, h in ROLE_HELP.items())
-        fail(f"{exc}\n  {roles}")
-    err.print(f"created key {record.id} with role {record.role} in {settings.safe_db_url}", markup=False)
-    err.print("store it now: the key is shown only this once", markup=False)
+        fail(say("cli.unknown_role", role=role, roles=roles))
+    err.print(say("cli.key_created", key_id=record.id, role=record.role, url=settings.safe_db_url), markup=False)
+    err.print(say("cli.key_shown_once"), markup=False)
     typer.echo(key)
 
 
@@ -71,8 +71,8 @@ def revoke(key_id: Annotated[str, typer.Argument(help="the key's id (the part af
     """Revoke a key: every request with it is refused from now on."""
     store, _ = _store()
     if not store.revoke(key_id):
-        fail(f"no active key {key_id!r} (see `gradegate keys list`)")
-    err.print(f"revoked key {key_id}", markup=False)
+        fail(say("cli.no_key", key_id=key_id))
+    err.print(say("cli.key_revoked", key_id=key_id), markup=False)
 
 
 def register(app: typer.Typer) -> None:

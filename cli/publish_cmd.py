@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from gradegate.cli.common import EXIT_FAILED, RulesOption, err, fail, stdout_console
+from gradegate.cli.common import EXIT_FAILED, RulesOption, err, fail, fail_lines, option_day, say, stdout_console
 from gradegate.cli.rules_cmd import rules_app
 from gradegate.scoring import (
     RuleBundle,
@@ -25,7 +25,6 @@ from gradegate.scoring import (
     default_rules_dir,
     diff_files,
     load_rulesets,
-    parse_day,
     run_scenarios,
     today_cst,
 )
@@ -51,10 +50,10 @@ def test(rules: RulesOption = None) -> None:
     """Run the scenarios of the folder (scenarios/*.yaml): each failure with expected and actual values."""
     directory = rules or default_rules_dir()
     problems, report = _problems(directory)
-    for problem in problems:
-        err.print(f"FAIL {problem}" if report is not None else f"  {problem}", markup=False)
     if report is None:
-        fail("the rule or scenario files are invalid; no scenario was run")
+        fail_lines(say("cli.scenario_files_invalid"), problems)
+    for problem in problems:
+        err.print(f"FAIL {problem}", markup=False)
     stdout_console().print(report.summary, markup=False)
     raise typer.Exit(0 if report.ok else EXIT_FAILED)
 
@@ -74,20 +73,11 @@ def publish(
 ) -> None:
     """Validate the folder, run its scenarios, and store it as one immutable bundle in the service database."""
     directory = rules or default_rules_dir()
-    day = None
-    if effective_from is not None:
-        try:
-            day = parse_day(effective_from, "--effective-from")
-        except ValueError as exc:
-            fail(str(exc))
+    day = option_day(effective_from, "--effective-from") if effective_from is not None else None
     problems, report = _problems(directory)
     if problems:
-        err.print(f"[bold red]error:[/] {directory} is not published; nothing was stored:", markup=True)
-        for problem in problems:
-            err.print(f"  {problem}", markup=False)
-        if report is not None:
-            err.print(f"  scenarios: {report.summary}", markup=False)
-        raise typer.Exit(EXIT_FAILED)
+        ran = [say("cli.scenarios", summary=report.summary)] if report is not None else []
+        fail_lines(say("cli.not_published", path=directory), problems + ran)
     from gradegate.cli.database import open_bundles
     from gradegate.service.bundles import VersionConflict
 
@@ -97,10 +87,7 @@ def publish(
     try:
         stored, fresh = store.publish(bundle, day or bundle.declared_from or today_cst(), who)
     except VersionConflict as exc:
-        err.print(f"[bold red]error:[/] {directory} is not published; nothing was stored:", markup=True)
-        for problem in exc.problems:
-            err.print(f"  {problem}", markup=False)
-        raise typer.Exit(EXIT_FAILED) from None
+        fail_lines(say("cli.not_published", path=directory), list(exc.problems))
     out = stdout_console()
     if not fresh:
         out.print(
@@ -145,7 +132,7 @@ def _files(ref: str) -> dict[str, str]:
     store, _ = open_bundles()
     full = store.resolve(ref)
     if full is None:
-        fail(f"{ref!r} is neither a rule folder nor the hash (or a unique hash prefix) of a published bundle")
+        fail(say("cli.unknown_ref", ref=ref))
     return store.load(full).files
 
 

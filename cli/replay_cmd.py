@@ -9,17 +9,11 @@ from typing import Annotated
 
 import typer
 
-from gradegate.cli.common import err, fail, load_rules_or_exit, stdout_console
-from gradegate.scoring import parse_day
+from gradegate.cli.common import err, fail, load_rules_or_exit, option_day, say, stdout_console
 
 
 def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return parse_day(value, option)
-    except ValueError as exc:
-        fail(str(exc))
+    return None if value is None else option_day(value, option)
 
 
 def replay(
@@ -34,7 +28,7 @@ def replay(
     """Decide the logged inputs again under CANDIDATE rules; write what changes, per route, and what they refuse."""
     first, last = _day(since, "--since"), _day(until, "--until")
     if first and last and first > last:
-        fail(f"--since {first} is after --until {last}")
+        fail(say("cli.since_after_until", first=first, last=last))
     candidate = load_rules_or_exit(rules)
     from gradegate.cli.database import open_database
     from gradegate.reports.replay_out import ReplayWriter
@@ -45,7 +39,7 @@ def replay(
     try:
         writer = ReplayWriter(output)
     except OSError as exc:
-        fail(f"cannot write to {output}: {exc.strerror or exc}")
+        fail(say("cli.cannot_write", path=output, error=exc.strerror or exc))
     replayer = Replayer(candidate, writer.changes.write, writer.invalid.write)
     for chunk in iter_logged(engine, since=first, until=last, routes=route or ()):
         replayer.feed(chunk)
@@ -68,7 +62,7 @@ def replay(
         )
     if not summary:
         out.print("no logged decisions in the period", markup=False)
-    err.print(f"changes → {output / 'changes.csv'}; summary.csv, invalid.csv, replay.html beside it", markup=False)
+    err.print(say("cli.replay_written", path=output / "changes.csv"), markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,8 +9,17 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from gradegate.cli.common import EXIT_OK, EXIT_REJECTED, RulesOption, err, fail, load_rules_or_exit
-from gradegate.scoring import TableError, render, table_format
+from gradegate.cli.common import (
+    EXIT_OK,
+    EXIT_REJECTED,
+    RulesOption,
+    err,
+    fail,
+    load_rules_or_exit,
+    rules_named,
+    say,
+)
+from gradegate.scoring import TableError, table_format
 
 # Below this many projects the report takes a second or two: no bar.
 PROGRESS_FROM = 20_000
@@ -34,11 +43,11 @@ def report(
     """
     try:
         if table_format(input) not in ("csv", "xlsx"):
-            fail(f"{input}: a portfolio is a .csv or .xlsx file")
+            fail(say("cli.portfolio_type", path=input))
     except TableError as exc:
         fail(str(exc))
     if output.exists() and not output.is_dir():
-        fail(f"{output}: exists and is not a folder; -o names the folder the report goes into")
+        fail(say("cli.report_folder", path=output))
     rulesets = load_rules_or_exit(rules)
     other = load_rules_or_exit(compare_rules).grading if compare_rules is not None else None
     # pandas, openpyxl and the report modules load only when a report is made: `--help` stays quick.
@@ -61,20 +70,15 @@ def report(
             decision_tables=rulesets.tables,
         )
         written = write_report(built, output)
-    identity = rulesets.grading.identity
-    ident = {"name": identity.name, "version": identity.version, "hash": identity.short_hash}
     counts = {"read": built.read, "graded": built.graded, "rejected": built.rejected}
-    err.print(
-        render("summary.counts", "zh", **counts, **ident),
-        markup=False,
-    )
+    err.print(say("summary.counts", **counts, **rules_named(rulesets.grading.identity)), markup=False)
     for warning in built.warnings:
-        err.print(render("summary.warning", "zh", text=warning), markup=False)
+        err.print(say("summary.warning", text=warning), markup=False)
     files = f"{written['html']}, {written['xlsx']}, {output / 'csv'}/"
-    err.print(render("summary.report", "zh", files=files), markup=False)
+    err.print(say("summary.report", files=files), markup=False)
     if built.rejected:
         problems = len(built.table("errors"))
-        err.print(render("summary.rejected", "zh", path=written["errors"], problems=problems), markup=False)
+        err.print(say("summary.rejected", path=written["errors"], problems=problems), markup=False)
         raise typer.Exit(EXIT_REJECTED)
     raise typer.Exit(EXIT_OK)
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from gradegate.cli.common import RulesOption, fail, fail_rules, load_rules_or_exit
+from gradegate.cli.common import RulesOption, fail, fail_rules, load_rules_or_exit, say
 from gradegate.cli.common import settings as read_settings
 
 if TYPE_CHECKING:
@@ -36,14 +36,11 @@ def _check_bundle(engine: Engine, settings: Settings) -> None:
     store = BundleStore(engine, settings.db_schema)
     found = store.effective_on(today_cst())
     if found is None:
-        fail(
-            f"refusing to start: GRADEGATE_RULES_SOURCE=database but no rule bundle in {settings.safe_db_url} "
-            "is effective today; publish one with `gradegate rules publish`"
-        )
+        fail(say("cli.no_bundle_today", url=settings.safe_db_url))
     try:
         store.load(found.hash).load().close()
     except RuleDefinitionError as exc:
-        fail_rules(exc, f"refusing to start: the bundle {found.short_hash} effective today does not load:")
+        fail_rules(exc, say("cli.bundle_today_broken", hash=found.short_hash))
 
 
 def serve(
@@ -60,6 +57,7 @@ def serve(
     """Run the HTTP service (API, decision log, web form at /)."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from gradegate.cli.database import fail_database
     from gradegate.service.db import make_engine
     from gradegate.service.errors import UnsafeSettings
     from gradegate.service.keys import KeyStore
@@ -80,11 +78,11 @@ def serve(
             BundleStore(engine, settings.db_schema)  # its table made once here, not raced by the workers
         engine.dispose()
     except SQLAlchemyError as exc:
-        fail(f"cannot open the database {settings.safe_db_url}: {exc.__class__.__name__}: {getattr(exc, 'orig', exc)}")
+        fail_database(exc, settings)
     try:
         settings.check_safe(key_count)
     except UnsafeSettings as exc:
-        fail(f"refusing to start: {exc}")
+        fail(say("cli.start_refused", detail=exc))
 
     if settings.form_secret is None:
         # One key for every worker: a form token signed by one worker is checked by another.

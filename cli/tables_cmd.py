@@ -24,17 +24,19 @@ from gradegate.cli.common import (
     err,
     fail,
     load_rules_or_exit,
+    rules_named,
+    say,
     stdout_console,
 )
 from gradegate.cli.decisions_cmd import _run as run_json_lines
-from gradegate.scoring import RuleSets, TableError, TableRuleSet, render, table_format
+from gradegate.scoring import RuleSets, TableError, TableRuleSet, table_format
 
 
 def _table(rulesets: RuleSets, code: str) -> TableRuleSet:
     table = rulesets.tables.get(code.strip())
     if table is None:
-        known = ", ".join(f"{c} ({t.rules.label})" for c, t in rulesets.tables.items()) or "none"
-        fail(f"no decision table {code!r}; the rule folder has: {known}")
+        known = say("list.separator").join(f"{c} ({t.rules.label})" for c, t in rulesets.tables.items())
+        fail(say("cli.unknown_table", code=code, known=known) if known else say("cli.unknown_table.none", code=code))
     return table
 
 
@@ -68,7 +70,7 @@ def decide(
     if fmt == "jsonl":
         run_json_lines(input, output, chosen.decide, chosen.identity)
     if output is None or output.suffix.lower() not in (".csv", ".xlsx"):
-        fail("a CSV or .xlsx input is decided into a table: give -o OUTPUT.csv or OUTPUT.xlsx")
+        fail(say("cli.table_output"))
     _run_table(chosen, Path(input), output, errors or output.with_name(output.stem + ".errors.csv"))
 
 
@@ -82,15 +84,12 @@ def _run_table(table: TableRuleSet, source: Path, output: Path, errors: Path) ->
     except TableError as exc:
         fail(str(exc))
     except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}")
-    identity = table.identity
-    # people.md: a summary on the terminal is Chinese, as `gradegate grade`'s.
-    ident = {"name": identity.name, "version": identity.version, "hash": identity.short_hash}
+        fail(say("cli.cannot_write", path=output, error=exc.strerror or exc))
     counts = {"read": run.read, "decided": run.decided, "refused": run.refused}
-    err.print(render("summary.table", "zh", **counts, **ident), markup=False)
-    err.print(render("summary.decided", "zh", path=output), markup=False)
+    err.print(say("summary.table_counts", **counts, **rules_named(table.identity)), markup=False)
+    err.print(say("summary.decided_to", path=output), markup=False)
     if run.refused:
-        err.print(render("summary.rejected", "zh", path=errors, problems=run.error_lines), markup=False)
+        err.print(say("summary.rejected", path=errors, problems=run.error_lines), markup=False)
         raise typer.Exit(EXIT_REJECTED)
     raise typer.Exit(EXIT_OK)
 

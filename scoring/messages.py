@@ -184,19 +184,135 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "read {read:,} · graded {graded:,} · rejected {rejected:,}   rules {name} {version} ({hash})",
     ),
     "summary.graded": ("评定结果 → {path}", "graded → {path}"),
-    # gate-check, reviewers, decide: JSON lines answered, or a table decided
-    "summary.lines": (
-        "读取 {read:,} · 已判定 {decided:,} · 无效 {invalid:,}   规则 {name} {version} ({hash})",
-        "read {read:,} · decided {decided:,} · invalid {invalid:,}   rules {name} {version} ({hash})",
-    ),
-    "summary.table": (
-        "读取 {read:,} · 已判定 {decided:,} · 被拒 {refused:,}   规则 {name} {version} ({hash})",
-        "read {read:,} · decided {decided:,} · refused {refused:,}   rules {name} {version} ({hash})",
-    ),
-    "summary.decided": ("判定结果 → {path}", "decided → {path}"),
     "summary.rejected": ("被拒记录 → {path}（{problems:,} 个问题）", "rejected rows → {path} ({problems:,} problems)"),
     "summary.warning": ("提示：{text}", "warning: {text}"),
     "summary.report": ("报告 → {files}", "report → {files}"),
+    # gate-check, reviewers, decide: JSON lines answered, or a table decided
+    "summary.decided": (
+        "读取 {read:,} · 已决策 {decided:,} · 无效 {invalid:,}   规则 {name} {version} ({hash})",
+        "read {read:,} · decided {decided:,} · invalid {invalid:,}   rules {name} {version} ({hash})",
+    ),
+    "summary.table_counts": (
+        "读取 {read:,} · 已决策 {decided:,} · 被拒 {refused:,}   规则 {name} {version} ({hash})",
+        "read {read:,} · decided {decided:,} · refused {refused:,}   rules {name} {version} ({hash})",
+    ),
+    "summary.decided_to": ("决策结果 → {path}", "decided → {path}"),
+    # what stops a command (cli/): printed after the prefix, exit code 1
+    "cli.error": ("错误：{text}", "error: {text}"),
+    "cli.settings_invalid": ("GRADEGATE_* 设置无效：\n{detail}", "invalid GRADEGATE_* settings:\n{detail}"),
+    "cli.rules_invalid": ("规则文件无效；未运行任何决策：", "the rule files are invalid; nothing was run:"),
+    "cli.rules_and_as_of": (
+        "--rules 与 --as-of 只能选一个：--as-of 按当天生效的已发布规则包决策",
+        "give --rules or --as-of, not both: --as-of decides under a published bundle",
+    ),
+    "cli.not_a_date": (
+        "{option}: {shown} 不是日期；请填写 YYYY-MM-DD（中国标准时间）",
+        "{option}: {shown_en} is not a date; give YYYY-MM-DD (a day in China Standard Time)",
+    ),
+    "cli.database": ("无法打开数据库 {url}：{error}", "cannot open the database {url}: {error}"),
+    "cli.no_bundle_on": (
+        "--as-of {day}: {url} 中当天没有生效的规则包；{when}",
+        "--as-of {day}: no rule bundle was effective that day in {url}; {when}",
+    ),
+    "cli.first_bundle": ("第一个规则包自 {first} 起生效", "the first takes effect on {first}"),
+    "cli.no_bundle_yet": (
+        "尚未发布任何规则包（gradegate rules publish）",
+        "none is published yet (gradegate rules publish)",
+    ),
+    "cli.bundle_broken": (
+        "{day} 生效的规则包 {hash} 无法加载：",
+        "the bundle {hash} effective on {day} does not load:",
+    ),
+    "cli.cannot_read": ("无法读取 {path}：{error}", "cannot read {path}: {error}"),
+    "cli.cannot_write": ("无法写入 {path}：{error}", "cannot write {path}: {error}"),
+    "cli.input_is_folder": ("{path} 是文件夹；请指定 JSON lines 文件", "{path} is a folder; give a JSON-lines file"),
+    "cli.graded_type": (
+        "{path}: 评定结果只能写为 .csv 或 .xlsx",
+        "{path}: the graded table is written as .csv or .xlsx",
+    ),
+    "cli.portfolio_type": ("{path}: 项目组合须是 .csv 或 .xlsx 文件", "{path}: a portfolio is a .csv or .xlsx file"),
+    "cli.report_folder": (
+        "{path}: 已存在且不是文件夹；-o 指定报告写入的文件夹",
+        "{path}: exists and is not a folder; -o names the folder the report goes into",
+    ),
+    "cli.unknown_table": (
+        "没有决策表 {code!r}；规则文件夹中有：{known}",
+        "no decision table {code!r}; the rule folder has: {known}",
+    ),
+    "cli.unknown_table.none": (
+        "没有决策表 {code!r}；规则文件夹中没有决策表",
+        "no decision table {code!r}; the rule folder has none",
+    ),
+    "cli.table_output": (
+        "CSV 或 .xlsx 输入的决策结果是一张表：请用 -o OUTPUT.csv 或 OUTPUT.xlsx 指定",
+        "a CSV or .xlsx input is decided into a table: give -o OUTPUT.csv or OUTPUT.xlsx",
+    ),
+    "cli.since_after_until": ("--since {first} 晚于 --until {last}", "--since {first} is after --until {last}"),
+    "cli.init_not_empty": (
+        "{path} 已存在且不是空文件夹；请换一个新文件夹（未写入任何文件）",
+        "{path} already exists and is not an empty folder; choose a new one (nothing was written)",
+    ),
+    "cli.scenario_files_invalid": (
+        "规则或场景文件无效；未运行任何场景",
+        "the rule or scenario files are invalid; no scenario was run",
+    ),
+    "cli.not_published": ("{path} 未发布；未存储任何内容：", "{path} is not published; nothing was stored:"),
+    "cli.scenarios": ("场景：{summary}", "scenarios: {summary}"),
+    "cli.unknown_ref": (
+        "{ref!r} 既不是规则文件夹，也不是已发布规则包的哈希（或唯一的哈希前缀）",
+        "{ref!r} is neither a rule folder nor the hash (or a unique hash prefix) of a published bundle",
+    ),
+    "cli.unknown_role": (
+        "未知角色 {role!r}；可选角色：\n  {roles}",
+        "unknown role {role!r}; the roles are:\n  {roles}",
+    ),
+    "cli.no_key": (
+        "没有有效的密钥 {key_id!r}（见 gradegate keys list）",
+        "no active key {key_id!r} (see `gradegate keys list`)",
+    ),
+    # what a command did, on stderr beside its output
+    "cli.init_wrote": ("已将 {count} 个规则文件写入 {path}", "wrote {count} rule files to {path}"),
+    "cli.init_next": (
+        "检查规则：gradegate rules check --rules {path}",
+        "check them with: gradegate rules check --rules {path}",
+    ),
+    "cli.key_created": (
+        "已在 {url} 中创建密钥 {key_id}（角色 {role}）",
+        "created key {key_id} with role {role} in {url}",
+    ),
+    "cli.key_shown_once": ("请立即保存：密钥只显示这一次", "store it now: the key is shown only this once"),
+    "cli.key_revoked": ("已吊销密钥 {key_id}", "revoked key {key_id}"),
+    "cli.replay_written": (
+        "变化 → {path}；summary.csv、invalid.csv、replay.html 在同一文件夹",
+        "changes → {path}; summary.csv, invalid.csv, replay.html beside it",
+    ),
+    # `serve`'s own refusals; the reason after 拒绝启动 is the settings check's (operators read it beside
+    # docs/operations.md, in English)
+    "cli.start_refused": ("拒绝启动：{detail}", "refusing to start: {detail}"),
+    "cli.no_bundle_today": (
+        "拒绝启动：GRADEGATE_RULES_SOURCE=database，但 {url} 中没有今天生效的规则包；请用 gradegate rules publish 发布",
+        "refusing to start: GRADEGATE_RULES_SOURCE=database but no rule bundle in {url} is effective today; "
+        "publish one with `gradegate rules publish`",
+    ),
+    "cli.bundle_today_broken": (
+        "拒绝启动：今天生效的规则包 {hash} 无法加载：",
+        "refusing to start: the bundle {hash} effective today does not load:",
+    ),
+    # a role of a review panel nobody can fill (reviewers.md): how many hold it, what rules each out
+    "unfilled.no_holder": ("名册中没有人担任{label}（{role}）", "no expert in the roster holds {role} ({label})"),
+    "unfilled.no_candidate": (
+        "{label}（{role}）无人可选{where}：名册中有 {holders} 人担任该角色，其中 {why}",
+        "no candidate for {role} ({label}){where}: {holders} hold the role — {why}",
+    ),
+    "unfilled.where": ("（{parts}）", " in {parts}"),
+    "unfilled.region": ("地区部：{region}", "region {region}"),
+    "unfilled.product_lines": ("产品线：{lines}", "product lines {lines}"),
+    "unfilled.out.unavailable": ("{n} 人不可用", "{n} unavailable"),
+    "unfilled.out.submitter": ("{n} 人是提交人本人", "{n} the submitter"),
+    "unfilled.out.region": ("{n} 人不负责该地区部", "{n} outside the region"),
+    "unfilled.out.product_lines": ("{n} 人不负责所涉产品线", "{n} outside the product lines"),
+    "unfilled.out.picked": ("{n} 人已被选为前面角色的评审人", "{n} already picked for an earlier role"),
+    "list.separator": ("，", ", "),
     # a header of a table we read
     "header.unknown": (
         "未知列 {shown}{hint_zh}；该列未读取",
@@ -340,6 +456,11 @@ def render(key: str, lang: str, **params: Any) -> str:
     return (en if lang == "en" else zh).format(**params)
 
 
+def both(key: str, **params: Any) -> tuple[str, str]:
+    """The message in Chinese and in English, for a text that is chosen by language later."""
+    return render(key, "zh", **params), render(key, "en", **params)
+
+
 def issue(
     field: str, value: Any, reason: str, accepted: str | None, *, key: str | None = None, **params: Any
 ) -> FieldIssue:
@@ -353,13 +474,13 @@ def issue(
         "accepted_zh": accepted,
         **params,
     }
-    key = key or reason
-    return FieldIssue(field, value, reason, render(key, "zh", **context), accepted, render(key, "en", **context))
+    zh, en = both(key or reason, **context)
+    return FieldIssue(field, value, reason, zh, accepted, en)
 
 
 def table_error(key: str, **params: Any) -> TableError:
     """A TableError worded by the catalogue: Chinese as its text (the CLI prints it), English beside it."""
-    return TableError(render(key, "zh", **params), render(key, "en", **params))
+    return TableError(*both(key, **params))
 
 
 def number_accepted(minimum: float, integer: bool) -> tuple[str, str]:

@@ -83,9 +83,10 @@ async def reviewers_select(http: Request) -> Response:
     async with decision(http, DECIDE) as ctx:
         body = await read_json_object(http)
         request = dict(body)
-        roster = roster_for(ctx.service, ctx.rules.reviewers, request.pop("roster", None), request_language(http))
+        lang = request_language(http)
+        roster = roster_for(ctx.service, ctx.rules.reviewers, request.pop("roster", None), lang)
         result = ctx.rules.reviewers.select(request, roster)
-        out = result.model_dump(mode="json")
+        out = result.to_dict(lang)
         decision_id = await ctx.log.record(
             route="/v1/reviewers/select", key_id=ctx.caller.key_id, input=body, output=out, ruleset=result.ruleset
         )

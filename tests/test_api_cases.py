@@ -131,6 +131,36 @@ def test_every_public_reviewer_case_over_http(client: httpx.Client, cases_dir: P
         assert got["decision_authority"] == want["decision_authority"]
 
 
+def test_an_unfilled_role_says_why_in_chinese_and_in_english_on_request(client: httpx.Client) -> None:
+    """The reason is Chinese by default and English on Accept-Language: en; every other field is the same."""
+    roster = [
+        {"expert_id": "Z1", "name": "甲", "roles": ["sales_mgmt_signatory"], "regions": ["*"], "product_lines": ["*"],
+         "available": True, "current_load": 0},
+        {"expert_id": "Z2", "name": "乙", "roles": ["finance_signatory"], "regions": ["*"], "product_lines": ["*"],
+         "available": False, "current_load": 0},
+        {"expert_id": "Z3", "name": "丙", "roles": ["finance_signatory"], "regions": ["*"], "product_lines": ["*"],
+         "available": True, "current_load": 0},
+    ]  # fmt: skip
+    request = {"kind": "order", "id": "O1", "contract_id": "C1", "amount_rmb": 10, "clauses": ["product_list"],
+               "submitter": "Z3", "roster": roster}  # fmt: skip
+    zh = client.post("/v1/reviewers/select", json=request)
+    en = client.post("/v1/reviewers/select", json=request, headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert zh.status_code == en.status_code == 200, (zh.text, en.text)
+    zh_body, en_body = zh.json(), en.json()
+    finance = zh_body["assignments"][1]
+    assert (finance["role"], finance["expert_id"], finance["name"]) == ("finance_signatory", None, None)
+    assert (
+        finance["reason"]
+        == "财务权签人（finance_signatory）无人可选：名册中有 2 人担任该角色，其中 1 人不可用，1 人是提交人本人"
+    )
+    assert en_body["assignments"][1]["reason"] == (
+        "no candidate for finance_signatory (财务权签人): 2 hold the role — 1 unavailable, 1 the submitter"
+    )
+    for body in (zh_body, en_body):
+        del body["decision_id"], body["assignments"][1]["reason"]
+    assert zh_body == en_body
+
+
 def test_reviewer_cases_with_the_roster_file_of_the_settings(tmp_path: Path, cases_dir: Path) -> None:
     """Without an inline roster, the configured file (GRADEGATE_ROSTER_PATH) is used."""
     settings = Settings(db_path=tmp_path / "d.db", reload_poll_s=0, roster_path=cases_dir / "roster_public.csv")

@@ -13,7 +13,7 @@ import pytest
 
 from gradegate.service.settings import Settings
 from gradegate.service.testing import LiveServer, auth
-from tests.helpers import RULES
+from tests.helpers import DATA, RULES
 
 PAGES = ("/", "/gates", "/gates?gate=R4", "/reviewers", "/history", "/history?project_id=P-PAGE")
 
@@ -26,7 +26,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         (rules / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     gates = rules / "gates.yaml"
     gates.write_text(gates.read_text(encoding="utf-8").replace("风险管理表", "风险管理登记表"), encoding="utf-8")
-    settings = Settings(db_path=tmp_path_factory.mktemp("pages") / "d.db", rules_dir=rules, reload_poll_s=0)
+    # Every 知识产权权签人 away: the reviewer page must say why nobody can fill the role.
+    roster = tmp_path_factory.mktemp("roster") / "experts.csv"
+    lines = (DATA / "experts.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    roster.write_text("".join(x.replace(",true,", ",false,") if "ip_signatory" in x else x for x in lines), "utf-8")
+    pages = tmp_path_factory.mktemp("pages")
+    settings = Settings(db_path=pages / "d.db", rules_dir=rules, reload_poll_s=0, roster_path=roster)
     with LiveServer(settings, roles=["viewer"]) as live:
         yield live
 
@@ -143,6 +148,19 @@ def test_reviewer_selection_page(server: LiveServer, browser, artifacts_dir: Pat
         assert all(re.fullmatch(r".+（E\d{3}）", e) for e in experts) and not any("E001" in e for e in experts)
         decision_id = page.inner_text("#decision-id")
         page.screenshot(path=str(artifacts_dir / "reviewers_page_result.png"), full_page=True)
+        page.goto(server.url + "/reviewers")
+        page.select_option("#kind", label="合同")
+        page.fill("#id", "C-PAGE-IP")
+        page.fill("#amount_rmb", "100000")
+        page.check("#clauses-ip_terms")
+        page.fill("#submitter", "E001")
+        page.click("#select")
+        page.wait_for_selector("#result")
+        assert page.inner_text("#unfilled") == "1"
+        assert page.locator('#panel tr[data-role="ip_signatory"] td.expert').inner_text() == (
+            "未能指派：知识产权权签人（ip_signatory）无人可选：名册中有 9 人担任该角色，其中 9 人不可用"
+        )
+        page.screenshot(path=str(artifacts_dir / "reviewers_page_unfilled.png"), full_page=True)
         page.goto(server.url + "/reviewers")
         page.select_option("#kind", label="订单")
         page.fill("#id", "O-PAGE")

@@ -44,7 +44,7 @@ def test_every_public_case_matches(gate_run, cases_dir: Path) -> None:
 
 def test_summary_goes_to_stderr_and_stdout_stays_clean(gate_run) -> None:
     proc, _ = gate_run
-    assert "读取 40 · 已判定 40 · 无效 0   规则 default-gates" in proc.stderr  # Chinese on a terminal (people.md)
+    assert "读取 40 · 已决策 40 · 无效 0   规则 default-gates" in proc.stderr
     assert proc.stdout == ""  # -o given: nothing else on stdout
 
 

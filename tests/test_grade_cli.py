@@ -55,14 +55,17 @@ def test_json_lines_with_unreadable_lines(tmp_path: Path) -> None:
     ("args", "words"),
     [
         (["grade", "missing.csv", "-o", "{tmp}/o.csv"], "missing.csv: 文件不存在"),
-        (["grade", "{cases}/grading_public_input.csv", "-o", "{tmp}/o.pdf"], ".csv or .xlsx"),
+        (
+            ["grade", "{cases}/grading_public_input.csv", "-o", "{tmp}/o.pdf"],
+            "{tmp}/o.pdf: 评定结果只能写为 .csv 或 .xlsx",
+        ),
         (
             ["grade", "{tmp}/in.parquet", "-o", "{tmp}/o.csv"],
-            "in.parquet: 无法识别的文件类型 '.parquet'；请使用 .csv、.xlsx 或 .jsonl",
+            "{tmp}/in.parquet: 无法识别的文件类型 '.parquet'；请使用 .csv、.xlsx 或 .jsonl",
         ),
         (
             ["grade", "{cases}/grading_public_input.csv", "-o", "{tmp}/o.csv", "--rules", "{tmp}/nowhere"],
-            "not a folder",
+            "规则文件无效；未运行任何决策：\n  {tmp}/nowhere: not a folder",
         ),
     ],
 )
@@ -70,7 +73,7 @@ def test_unusable_input_fails_cleanly(tmp_path: Path, args: list[str], words: st
     args = [a.format(tmp=tmp_path, cases=CASES) for a in args]
     result = run_cli(*args)
     assert result.returncode == 1
-    assert words in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.startswith("错误：" + words.format(tmp=tmp_path)) and "Traceback" not in result.stderr
     assert not (tmp_path / "o.csv").exists()
 
 

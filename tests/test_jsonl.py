@@ -71,7 +71,7 @@ def test_gate_check_mixed_lines_exit_3_and_keep_alignment(tmp_path: Path) -> Non
     out = tmp_path / "sub" / "out.jsonl"
     proc = run_cli("gate-check", source, "-o", out)
     assert proc.returncode == 3, proc.stderr
-    assert "读取 5 · 已判定 2 · 无效 3" in proc.stderr
+    assert "读取 5 · 已决策 2 · 无效 3   规则 default-gates" in proc.stderr
     results = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert [r.get("project_id") or r["line"] for r in results] == ["P1", 2, 3, 4, "P5"]
     assert results[2]["error"]["errors"][0]["field"] == "level"  # SDP1 without a level
@@ -79,15 +79,16 @@ def test_gate_check_mixed_lines_exit_3_and_keep_alignment(tmp_path: Path) -> Non
 
 
 def test_unusable_input_exits_1_without_traceback(tmp_path: Path) -> None:
-    for args in (
-        ("gate-check", tmp_path / "missing.jsonl"),
-        ("gate-check", "-", "--gate", "R9"),
-        ("reviewers", tmp_path / "missing.jsonl"),
-        ("reviewers", "-", "--roster", tmp_path / "none.csv"),
+    missing, no_roster = tmp_path / "missing.jsonl", tmp_path / "none.csv"
+    for args, first_line in (
+        (("gate-check", missing), f"错误：无法读取 {missing}：No such file or directory"),
+        (("gate-check", "-", "--gate", "R9"), '错误：--gate: "R9" 不是'),
+        (("reviewers", missing), f"错误：无法读取 {missing}：No such file or directory"),
+        (("reviewers", "-", "--roster", no_roster), f"错误：名册 {no_roster} 无法使用；未处理任何请求："),
     ):
         proc = run_cli(*args, input="")
         assert proc.returncode == 1, (args, proc.stderr)
-        assert "error" in proc.stderr and "Traceback" not in proc.stderr
+        assert proc.stderr.splitlines()[0].startswith(first_line) and "Traceback" not in proc.stderr
         assert proc.stdout == ""
 
 

@@ -67,7 +67,7 @@ def test_failing_scenarios_and_broken_files_refuse_the_publish(db_env: dict[str,
     )
     result = run_cli("rules", "publish", "--rules", rules_copy, env=db_env)
     assert result.returncode == 1
-    assert "is not published; nothing was stored" in result.stderr
+    assert result.stderr.startswith(f"错误：{rules_copy} 未发布；未存储任何内容：\n")
     assert "gates.yaml" in result.stderr and "sumbitted" in result.stderr
     assert not Path(db_env["GRADEGATE_DB_PATH"]).exists() or _bundle_count(db_env) == 0
 
@@ -76,7 +76,7 @@ def test_failing_scenarios_and_broken_files_refuse_the_publish(db_env: dict[str,
     assert result.returncode == 1
     assert "total 40 is company-level, exactly at the threshold (grading)" in result.stderr
     assert "level: expected company, got office" in result.stderr
-    assert re.search(r"scenarios: \d+ passed, 3 failed", result.stderr)
+    assert re.search(r"\n  场景：\d+ passed, 3 failed\n$", result.stderr)
     assert not Path(db_env["GRADEGATE_DB_PATH"]).exists() or _bundle_count(db_env) == 0
 
 
@@ -146,7 +146,8 @@ def test_diff_between_folders_and_between_bundles(db_env: dict[str, str], rules_
     assert "grading: version 2026.11-1 → 2026.11-2; network.minor_share points 6 → 7" in by_hash.stdout
     assert run_cli("rules", "diff", a, a, env=db_env).stdout.strip() == "no changes"
     unknown = run_cli("rules", "diff", "feedbeef", b, env=db_env)
-    assert unknown.returncode == 1 and "'feedbeef' is neither a rule folder nor the hash" in unknown.stderr
+    assert unknown.returncode == 1
+    assert unknown.stderr == "错误：'feedbeef' 既不是规则文件夹，也不是已发布规则包的哈希（或唯一的哈希前缀）\n"
 
 
 def test_as_of_decides_under_the_bundle_of_that_day(db_env: dict[str, str], rules_copy: Path, tmp_path: Path) -> None:
@@ -154,8 +155,10 @@ def test_as_of_decides_under_the_bundle_of_that_day(db_env: dict[str, str], rule
         "grade", CASES / "grading_public_input.csv", "-o", tmp_path / "x.csv", "--as-of", "2026-01-01", env=db_env
     )
     assert before.returncode == 1
-    assert "--as-of 2026-01-01: no rule bundle was effective that day" in before.stderr
-    assert "none is published yet" in before.stderr
+    url = f"sqlite:///{db_env['GRADEGATE_DB_PATH']}"
+    assert before.stderr == (
+        f"错误：--as-of 2026-01-01: {url} 中当天没有生效的规则包；尚未发布任何规则包（gradegate rules publish）\n"
+    )
     assert run_cli("rules", "publish", "--effective-from", "2026-01-01", env=db_env).returncode == 0
     _edit(rules_copy, "gates.yaml", 'version: "2026.11-1"', 'version: "2026.12-1"')
     assert (
@@ -168,11 +171,14 @@ def test_as_of_decides_under_the_bundle_of_that_day(db_env: dict[str, str], rule
         assert out.returncode == 0, out.stderr
         assert json.loads(out.stdout)["ruleset"]["version"] == version, day
     early = run_cli("gate-check", "-", "--as-of", "2025-12-31", input=line, env=db_env)
-    assert early.returncode == 1 and "the first takes effect on 2026-01-01" in early.stderr
+    assert early.returncode == 1
+    assert early.stderr == f"错误：--as-of 2025-12-31: {url} 中当天没有生效的规则包；第一个规则包自 2026-01-01 起生效\n"
     bad = run_cli("reviewers", "-", "--as-of", "31/12/2025", input="{}\n", env=db_env)
-    assert bad.returncode == 1 and "--as-of: '31/12/2025' is not a date; give YYYY-MM-DD" in bad.stderr
+    assert bad.returncode == 1
+    assert bad.stderr == '错误：--as-of: "31/12/2025" 不是日期；请填写 YYYY-MM-DD（中国标准时间）\n'
     both = run_cli("gate-check", "-", "--as-of", "2026-01-01", "--rules", rules_copy, input=line, env=db_env)
-    assert both.returncode == 1 and "give --rules or --as-of, not both" in both.stderr
+    assert both.returncode == 1
+    assert both.stderr == "错误：--rules 与 --as-of 只能选一个：--as-of 按当天生效的已发布规则包决策\n"
     graded = run_cli(
         "grade", CASES / "grading_public_input.csv", "-o", tmp_path / "g.csv", "--as-of", "2026-02-01", env=db_env
     )

@@ -98,7 +98,7 @@ def test_a_broken_scenario_file_is_named(rules_copy: Path, content: str, message
     result = run_cli("rules", "test", "--rules", rules_copy)
     assert result.returncode == 1
     assert "scenarios/broken.yaml" in result.stderr and message in result.stderr
-    assert "no scenario was run" in result.stderr
+    assert result.stderr.startswith("错误：规则或场景文件无效；未运行任何场景\n  ")
 
 
 def test_partial_match_rules() -> None:

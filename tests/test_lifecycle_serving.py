@@ -100,8 +100,10 @@ def test_serve_refuses_the_database_source_without_an_effective_bundle(tmp_path:
     }
     result = run_cli("serve", "--port", "1", env=env)
     assert result.returncode == 1
-    assert "GRADEGATE_RULES_SOURCE=database but no rule bundle" in result.stderr
-    assert "is effective today; publish one with `gradegate rules publish`" in result.stderr
+    assert result.stderr == (
+        f"错误：拒绝启动：GRADEGATE_RULES_SOURCE=database，但 sqlite:///{tmp_path / 'g.db'} "
+        "中没有今天生效的规则包；请用 gradegate rules publish 发布\n"
+    )
 
 
 def test_as_of_on_every_decision_route(tmp_path: Path, rules_copy: Path) -> None:

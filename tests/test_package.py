@@ -96,6 +96,9 @@ def test_init_copies_the_default_rules_and_refuses_to_overwrite(tmp_path: Path) 
     result = run_cli("init", target)
     assert result.returncode == 0, result.stderr
     shipped = sorted(p.relative_to(RULES) for p in RULES.rglob("*.yaml"))
+    assert result.stderr == (
+        f"已将 {len(shipped)} 个规则文件写入 {target}\n检查规则：gradegate rules check --rules {target}\n"
+    )
     assert sorted(p.relative_to(target) for p in target.rglob("*") if p.is_file()) == shipped
     for rel in shipped:
         assert (target / rel).read_bytes() == (RULES / rel).read_bytes()
@@ -103,4 +106,4 @@ def test_init_copies_the_default_rules_and_refuses_to_overwrite(tmp_path: Path) 
 
     again = run_cli("init", target)
     assert again.returncode == 1
-    assert "already exists" in again.stderr and "nothing was written" in again.stderr
+    assert again.stderr == f"错误：{target} 已存在且不是空文件夹；请换一个新文件夹（未写入任何文件）\n"

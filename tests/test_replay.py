@@ -81,6 +81,7 @@ def test_replay_lists_exactly_the_changed_decisions(logged: dict, candidate: Pat
     env = {"GRADEGATE_DB_PATH": str(logged["db"])}
     result = run_cli("replay", "--rules", candidate, "-o", out, env=env)
     assert result.returncode == 0, result.stderr
+    assert result.stderr == f"变化 → {out / 'changes.csv'}；summary.csv、invalid.csv、replay.html 在同一文件夹\n"
     ids = logged["ids"]
     changes = _read(out / "changes.csv")
     assert list(changes[0]) == ["decision_id", "route", "subject_id", "before", "after", "before_total", "after_total"]
@@ -129,7 +130,8 @@ def test_replay_filters_by_route_and_period(logged: dict, candidate: Path, tmp_p
     past = run_cli("replay", "--rules", candidate, "-o", tmp_path / "c", "--until", "2020-01-01", env=env)
     assert past.returncode == 0 and _read(tmp_path / "c" / "summary.csv") == []
     bad = run_cli("replay", "--rules", candidate, "-o", tmp_path / "d", "--since", "soon", env=env)
-    assert bad.returncode == 1 and "--since: 'soon' is not a date" in bad.stderr
+    assert bad.returncode == 1
+    assert bad.stderr == '错误：--since: "soon" 不是日期；请填写 YYYY-MM-DD（中国标准时间）\n'
 
 
 def test_a_broken_candidate_is_refused(logged: dict, rules_copy: Path, tmp_path: Path) -> None:

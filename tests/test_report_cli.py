@@ -56,14 +56,15 @@ def test_wrong_kind_of_input(tmp_path: Path) -> None:
     path = tmp_path / "portfolio.jsonl"
     path.write_text("{}\n", encoding="utf-8")
     result = run_cli("report", path, "-o", tmp_path / "out")
-    assert result.returncode == 1 and ".csv or .xlsx" in result.stderr
+    assert result.returncode == 1 and result.stderr == f"错误：{path}: 项目组合须是 .csv 或 .xlsx 文件\n"
 
 
 def test_output_is_a_file(tmp_path: Path) -> None:
     target = tmp_path / "taken"
     target.write_text("x")
     result = run_cli("report", clean_portfolio(tmp_path), "-o", target)
-    assert result.returncode == 1 and "not a folder" in result.stderr
+    assert result.returncode == 1
+    assert result.stderr == f"错误：{target}: 已存在且不是文件夹；-o 指定报告写入的文件夹\n"
 
 
 def test_broken_compare_rules(tmp_path: Path) -> None:

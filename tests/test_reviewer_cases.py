@@ -29,7 +29,7 @@ def test_every_public_case_matches(reviewer_run, cases_dir: Path) -> None:
     for i, (got, want) in enumerate(zip(results, expected, strict=True)):
         assert len(got["required_roles"]) == len(want["required_roles"]), f"line {i + 1}"
         assert expected_part(got, want) == want, f"line {i + 1} ({want['id']})"
-    assert "读取 40 · 已判定 40 · 无效 0" in proc.stderr
+    assert "读取 40 · 已决策 40 · 无效 0   规则 default-reviewers" in proc.stderr
 
 
 def test_panels_explain_themselves(reviewer_run, cases_dir: Path) -> None:
@@ -42,14 +42,17 @@ def test_panels_explain_themselves(reviewer_run, cases_dir: Path) -> None:
             assert role["label"].endswith("权签人")
         for a in r["assignments"]:
             if a["expert_id"] is None:
-                assert a["reason"] and a["role"] in a["reason"]
+                assert a["reason"].startswith(f"{a['label']}（{a['role']}）无人可选"), a["reason"]
             else:
                 assert a["name"] == roster[a["expert_id"]]["name"]
                 assert a["reason"] is None
         assert r["unfilled"] == sum(1 for a in r["assignments"] if a["expert_id"] is None)
     c17 = next(r for r in results if r["id"] == "C00017")  # ip_signatory unfilled in the public roster
     ip = next(a for a in c17["assignments"] if a["role"] == "ip_signatory")
-    assert "华东地区部" in ip["reason"] and "hold the role" in ip["reason"]
+    assert ip["reason"] == (
+        "知识产权权签人（ip_signatory）无人可选（地区部：华东地区部，产品线：CA系统）：名册中有 6 人担任该角色，"
+        "其中 2 人不可用，3 人不负责该地区部，1 人不负责所涉产品线"
+    )
     c00 = results[0]  # trial_purchase contract with legal_terms
     reasons = {x["role"]: [(y["rule"], y["code"]) for y in x["required_by"]] for x in c00["required_roles"]}
     assert reasons["legal_signatory"] == [("base", "contract"), ("clause", "legal_terms")]

@@ -57,9 +57,38 @@ def test_picking_rules(reviewers, roster) -> None:
     r = reviewers.select({**CONTRACT, "region": "华北地区部", "product_lines": ["机顶盒"]}, roster)
     legal = r.assignments[2]
     assert (legal.expert_id, legal.name) == (None, None)
-    assert "4 hold the role" in legal.reason and "1 unavailable" in legal.reason and "1 the submitter" in legal.reason
-    assert "1 outside the region" in legal.reason and "1 outside the product lines" in legal.reason
+    assert legal.reason == (
+        "法务权签人（legal_signatory）无人可选（地区部：华北地区部，产品线：机顶盒）：名册中有 4 人担任该角色，"
+        "其中 1 人不可用，1 人是提交人本人，1 人不负责该地区部，1 人不负责所涉产品线"
+    )
+    assert legal.reason_in("en") == (
+        "no candidate for legal_signatory (法务权签人) in region 华北地区部, product lines 机顶盒: 4 hold the role — "
+        "1 unavailable, 1 the submitter, 1 outside the region, 1 outside the product lines"
+    )
     assert r.unfilled == 1
+
+
+def test_an_expert_picked_for_an_earlier_role_is_counted_as_such(reviewers) -> None:
+    only = Roster.from_records([expert("E1", ["sales_mgmt_signatory", "finance_signatory"])])
+    order = {"kind": "order", "id": "O1", "contract_id": "C1", "amount_rmb": 1, "clauses": ["product_list"],
+             "submitter": "E9"}  # fmt: skip
+    r = reviewers.select(order, only)
+    assert [(a.role, a.expert_id) for a in r.assignments] == [
+        ("sales_mgmt_signatory", "E1"),
+        ("finance_signatory", None),
+    ]
+    zh, en = r.to_dict()["assignments"][1], r.to_dict("en")["assignments"][1]
+    assert (
+        zh["reason"]
+        == "财务权签人（finance_signatory）无人可选：名册中有 1 人担任该角色，其中 1 人已被选为前面角色的评审人"
+    )
+    assert (
+        en["reason"]
+        == "no candidate for finance_signatory (财务权签人): 1 hold the role — 1 already picked for an earlier role"
+    )
+    # only the reason changes with the language; the picked role has none in either
+    assert {**en, "reason": zh["reason"]} == zh and r.to_dict("en")["assignments"][0]["reason"] is None
+    assert "_reason_en" not in r.model_dump_json() and "reason_en" not in r.to_dict("en")["assignments"][1]
 
 
 def test_roles_reasons_meeting_and_decision(reviewers, roster) -> None:
@@ -86,9 +115,13 @@ def test_roles_reasons_meeting_and_decision(reviewers, roster) -> None:
         "公司高层",
         ["high_risk"],
     )
-    assert (
-        r.assignments[3].expert_id is None and "no expert in the roster holds ip_signatory" in r.assignments[3].reason
+    ip = r.assignments[3]
+    assert (ip.role, ip.expert_id, ip.reason) == (
+        "ip_signatory",
+        None,
+        "名册中没有人担任知识产权权签人（ip_signatory）",
     )
+    assert ip.reason_in("en") == "no expert in the roster holds ip_signatory (知识产权权签人)"
     order = reviewers.select(
         {"kind": "订单", "id": "O1", "contract_id": "C1", "amount_rmb": 1,
          "clauses": ["product_list", "financial_terms"], "submitter": "E1", "high_risk": True},

@@ -204,7 +204,7 @@ def test_cli_refuses_a_malformed_roster(tmp_path: Path, cases_dir: Path) -> None
     assert proc.returncode == 1 and proc.stdout == ""
     lines = proc.stderr.splitlines()
     assert lines == [
-        f"error: 名册 {path} 无法使用；未处理任何请求：",
+        f"错误：名册 {path} 无法使用；未处理任何请求：",
         '  roster.csv 第 4 行: 是否可用: "maybe" 不是 true 或 false（也可填 yes/no、1/0、是/否）',
         '  roster.csv 第 4 行: 当前负载: "-2" 小于 0；请填写 ≥ 0 的整数，如 3',
     ], proc.stderr
@@ -214,6 +214,6 @@ def test_cli_with_a_roster_that_is_not_there(tmp_path: Path) -> None:
     proc = run_cli("reviewers", "-", "--roster", tmp_path / "none.csv", input="")
     assert proc.returncode == 1 and proc.stdout == ""
     assert proc.stderr.splitlines() == [
-        f"error: 名册 {tmp_path / 'none.csv'} 无法使用；未处理任何请求：",
+        f"错误：名册 {tmp_path / 'none.csv'} 无法使用；未处理任何请求：",
         f"  名册文件 {tmp_path / 'none.csv'} 不存在",
     ], proc.stderr

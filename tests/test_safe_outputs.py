@@ -120,6 +120,13 @@ def test_decide_writes_exact_cells_and_hostile_ids_as_text(tmp_path: Path) -> No
     )
     rejected = pd.read_csv(tmp_path / "out.errors.csv", dtype=str, encoding="utf-8-sig")
     assert rejected[["row", "id", "field", "value"]].values.tolist() == [["3", "'@P3", "amount_rmb", "'=1+2"]]
+    assert (
+        result.stderr
+        == (  # the summary in Chinese, like grade's
+            f"读取 4 · 已决策 3 · 被拒 1   规则 project_class 1.0 ({ref.hash[7:19]})\n"
+            f"决策结果 → {tmp_path / 'out.csv'}\n被拒记录 → {tmp_path / 'out.errors.csv'}（1 个问题）\n"
+        )
+    )
 
 
 @pytest.mark.slow

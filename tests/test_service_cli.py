@@ -30,15 +30,18 @@ def test_keys_create_list_revoke(tmp_path: Path) -> None:
     key = made.stdout.strip()
     assert key.startswith("gg_") and len(key) > 40
     key_id = key.split("_")[1]
-    assert "shown only this once" in made.stderr
+    assert made.stderr == (
+        f"已在 sqlite:///{tmp_path / 'service.db'} 中创建密钥 {key_id}（角色 viewer）\n请立即保存：密钥只显示这一次\n"
+    )
     listed = run_cli("keys", "list", env=env)
     assert listed.returncode == 0 and key_id in listed.stdout and "dashboards" in listed.stdout
     assert key.split("_", 2)[2] not in listed.stdout  # the secret is never shown again
     assert key.split("_", 2)[2] not in (tmp_path / "service.db").read_bytes().decode("latin-1")  # stored hashed
     revoked = run_cli("keys", "revoke", key_id, env=env)
-    assert revoked.returncode == 0, revoked.stderr
+    assert revoked.returncode == 0 and revoked.stderr == f"已吊销密钥 {key_id}\n", revoked.stderr
     again = run_cli("keys", "revoke", key_id, env=env)
-    assert again.returncode == 1 and "no active key" in again.stderr
+    assert again.returncode == 1
+    assert again.stderr == f"错误：没有有效的密钥 '{key_id}'（见 gradegate keys list）\n"
 
 
 def test_keys_refuse_an_unknown_role(tmp_path: Path) -> None:

@@ -59,7 +59,7 @@ def test_public_cases_through_the_cli_as_json_lines(table: str, cases_dir: Path,
             assert answer["line"] == number
         assert_answer(case, answer, table)
     bad = sum("bad_field" in c for c in cases)
-    assert f"已判定 {len(cases) - bad:,} · 无效 {bad:,}" in result.stderr
+    assert f"读取 {len(cases):,} · 已决策 {len(cases) - bad:,} · 无效 {bad:,}   规则 {table} 1.0" in result.stderr
 
 
 def _cell(value: Any) -> str:

@@ -11,6 +11,7 @@ yet; lowest current_load first, ties to the smallest expert_id.
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,12 +20,12 @@ from gradegate.scoring import errors as E
 from gradegate.scoring.engine import CompiledOnce
 from gradegate.scoring.errors import FieldIssue, InputError
 from gradegate.scoring.identity import RuleSetIdentity, RulesetRef
-from gradegate.scoring.messages import issue
+from gradegate.scoring.messages import LANGUAGES, both, issue, render
 from gradegate.scoring.reviewers.engine import Reason, ReviewerEngine
 from gradegate.scoring.reviewers.input import ReviewRequest, ReviewRequestParser
 from gradegate.scoring.reviewers.model import ReviewerRules
 from gradegate.scoring.reviewers.result import Assignment, RequiredBy, RequiredRole, ReviewerSelection
-from gradegate.scoring.reviewers.roster import Roster
+from gradegate.scoring.reviewers.roster import Expert, Roster
 from gradegate.scoring.rulefile import load_rule_file
 
 REVIEWERS_FILE = "reviewers.yaml"
@@ -117,8 +118,7 @@ class ReviewerRuleSet:
                         chosen = e
                         break
             if chosen is None:
-                reason = unfilled_reason(role, label, req, roster, picked)
-                out.append(Assignment(role=role, label=label, expert_id=None, name=None, reason=reason))
+                out.append(Assignment.unfilled(role, label, unfilled_reason(role, label, req, roster)))
             else:
                 picked.add(chosen.expert_id)
                 out.append(Assignment(role=role, label=label, expert_id=chosen.expert_id, name=chosen.name))
@@ -139,30 +139,40 @@ def roster_role_issues(roster: Roster, known: frozenset[str]) -> list[FieldIssue
     ]  # fmt: skip
 
 
-def unfilled_reason(role: str, label: str, req: ReviewRequest, roster: Roster, picked: set[str]) -> str:
-    """Why nobody can take the role: how many hold it, and what rules each of them out."""
+# What rules out a holder of the role, in the order it is checked: only the first that applies is counted.
+RULED_OUT = ("unavailable", "submitter", "region", "product_lines", "picked")
+
+
+def unfilled_reason(role: str, label: str, req: ReviewRequest, roster: Roster) -> tuple[str, str]:
+    """Why nobody can take the role, in Chinese and English: how many hold it, and what rules each of them out."""
     holders = roster.by_role.get(role, [])
     if not holders:
-        return f"no expert in the roster holds {role} ({label})"
-    counts = {"unavailable": 0, "the submitter": 0, "outside the region": 0, "outside the product lines": 0}
-    counts["already picked for an earlier role"] = 0
-    for e in holders:
-        region_ok, lines_ok = e.covers(req.region, req.product_lines)
-        if not e.available:
-            counts["unavailable"] += 1
-        elif e.expert_id == req.submitter:
-            counts["the submitter"] += 1
-        elif not region_ok:
-            counts["outside the region"] += 1
-        elif not lines_ok:
-            counts["outside the product lines"] += 1
-        else:
-            counts["already picked for an earlier role"] += 1
-    why = ", ".join(f"{n} {what}" for what, n in counts.items() if n)
-    scope = []
+        return both("unfilled.no_holder", role=role, label=label)
+    counts = Counter(_ruled_out(e, req) for e in holders)
+    zh, en = (_no_candidate(lang, role, label, req, len(holders), counts) for lang in LANGUAGES)
+    return zh, en
+
+
+def _ruled_out(expert: Expert, req: ReviewRequest) -> str:
+    region_ok, lines_ok = expert.covers(req.region, req.product_lines)
+    if not expert.available:
+        return "unavailable"
+    if expert.expert_id == req.submitter:
+        return "submitter"
+    if not region_ok:
+        return "region"
+    if not lines_ok:
+        return "product_lines"
+    return "picked"  # a candidate in every other respect: an earlier role of this review took them
+
+
+def _no_candidate(lang: str, role: str, label: str, req: ReviewRequest, holders: int, counts: Counter[str]) -> str:
+    sep = render("list.separator", lang)
+    why = sep.join(render(f"unfilled.out.{what}", lang, n=counts[what]) for what in RULED_OUT if counts[what])
+    scope: list[str] = []
     if req.region:
-        scope.append(f"region {req.region}")
+        scope.append(render("unfilled.region", lang, region=req.region))
     if req.product_lines:
-        scope.append("product lines " + "/".join(sorted(req.product_lines)))
-    where = f" in {', '.join(scope)}" if scope else ""
-    return f"no candidate for {role} ({label}){where}: {len(holders)} hold the role — {why}"
+        scope.append(render("unfilled.product_lines", lang, lines="/".join(sorted(req.product_lines))))
+    where = render("unfilled.where", lang, parts=sep.join(scope)) if scope else ""
+    return render("unfilled.no_candidate", lang, role=role, label=label, where=where, holders=holders, why=why)
