@@ -221,4 +221,5 @@ def test_a_day_is_yyyy_mm_dd_and_nothing_else(text: str) -> None:
 
 def test_publish_refuses_an_effective_day_not_written_yyyy_mm_dd(db_env: dict[str, str]) -> None:
     bad = run_cli("rules", "publish", "--effective-from", "20260101", env=db_env)
-    assert bad.returncode == 1 and "'20260101' is not a date; give YYYY-MM-DD" in bad.stderr
+    assert bad.returncode == 1
+    assert bad.stderr.strip() == '错误：--effective-from: "20260101" 不是日期；请填写 YYYY-MM-DD（中国标准时间）'
