@@ -54,7 +54,7 @@ def test(rules: RulesOption = None) -> None:
         fail_lines(say("cli.scenario_files_invalid"), problems)
     for problem in problems:
         err.print(f"FAIL {problem}", markup=False)
-    stdout_console().print(report.summary, markup=False)
+    stdout_console().print(say("cli.scenarios", summary=report.summary), markup=False)
     raise typer.Exit(0 if report.ok else EXIT_FAILED)
 
 
@@ -90,18 +90,13 @@ def publish(
         fail_lines(say("cli.not_published", path=directory), list(exc.problems))
     out = stdout_console()
     if not fresh:
-        out.print(
-            f"already published: bundle {stored.short_hash}, effective from {stored.effective_from} "
-            f"(by {stored.published_by}); nothing stored",
-            markup=False,
-        )
+        again = {"hash": stored.short_hash, "effective_from": stored.effective_from, "by": stored.published_by}
+        out.print(say("publish.again", **again), markup=False)
         return
-    scenarios = report.summary if report is not None else ""
-    out.print(
-        f"published bundle {stored.short_hash} ({stored.hash}) effective from {stored.effective_from} "
-        f"by {stored.published_by} in {settings.safe_db_url}; scenarios {scenarios}",
-        markup=False,
-    )
+    scenarios = say("cli.scenarios", summary=report.summary) if report is not None else ""
+    done = {"hash": stored.short_hash, "full": stored.hash, "effective_from": stored.effective_from}
+    out.print(say("publish.done", **done, by=stored.published_by, db=settings.safe_db_url, scenarios=scenarios),
+              markup=False)  # fmt: skip
 
 
 @rules_app.command("history")
@@ -112,11 +107,11 @@ def history() -> None:
     store, _ = open_bundles()
     today = today_cst()
     effective = store.effective_on(today)
-    table = Table(title="published rule bundles", title_justify="left")
-    for col in ("hash", "effective_from", "state", "versions", "published_by", "published_at"):
+    table = Table(title="已发布的规则包", title_justify="left")
+    for col in ("哈希", "生效日期", "状态", "版本", "发布人", "发布时间"):
         table.add_column(col)
     for b in store.history():
-        state = "serving" if effective and b.hash == effective.hash else ("next" if b.effective_from > today else "")
+        state = "生效中" if effective and b.hash == effective.hash else ("待生效" if b.effective_from > today else "")
         versions = ", ".join(f"{name} {v}" for name, v in b.versions.items())
         when = b.published_at.isoformat(timespec="seconds")
         table.add_row(b.short_hash, str(b.effective_from), state, versions, b.published_by, when)
@@ -144,7 +139,7 @@ def diff(
     """Say in words what changed from A to B: points, bands, thresholds, deliverables, roles, table rules."""
     lines = diff_files(_files(a), _files(b))
     out = stdout_console()
-    for line in lines or ["no changes"]:
+    for line in lines or [say("diff.none")]:
         out.print(line, markup=False)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from gradegate.cli.common import RulesOption, load_rules_or_exit, settings, stdout_console
+from gradegate.cli.common import RulesOption, load_rules_or_exit, say, settings, stdout_console
 from gradegate.scoring import GRADING_FIELDS, RISK_FACTORS, RISK_VALUES
 
 rules_app = typer.Typer(help="Validate the rule files and list what they may use.", no_args_is_help=True)
@@ -16,17 +16,17 @@ def check(rules: RulesOption = None) -> None:
     """Validate every rule file of the folder; print name, version, hash and a summary of each."""
     rulesets = load_rules_or_exit(rules)
     out = stdout_console()
-    out.print(f"rule folder: {rules or settings().rules_dir}", markup=False)
+    out.print(say("check.folder", path=rules or settings().rules_dir), markup=False)
     for ruleset in rulesets.all():
         identity = ruleset.identity
         table = Table(title=f"{identity.kind}: {identity.path}", show_header=False, title_justify="left")
-        table.add_row("name", identity.name)
-        table.add_row("version", identity.version)
-        table.add_row("hash", identity.hash)
+        table.add_row("名称", identity.name)
+        table.add_row("版本", identity.version)
+        table.add_row("哈希", identity.hash)
         for label, value in ruleset.summary():
             table.add_row(label, value)
         out.print(table)
-    out.print("all rule files are valid", markup=False)
+    out.print(say("check.valid"), markup=False)
 
 
 @rules_app.command("vocabulary")

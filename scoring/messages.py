@@ -197,6 +197,19 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "read {read:,} · decided {decided:,} · refused {refused:,}   rules {name} {version} ({hash})",
     ),
     "summary.decided_to": ("决策结果 → {path}", "decided → {path}"),
+    # the analysts' commands: rules check, rules test, publish, history, diff
+    "check.folder": ("规则目录：{path}", "rule folder: {path}"),
+    "check.valid": ("全部规则文件有效", "all rule files are valid"),
+    "scenarios.summary": ("通过 {passed:,} · 失败 {failed:,}", "{passed:,} passed, {failed:,} failed"),
+    "publish.again": (
+        "已发布过：规则包 {hash}，{effective_from} 起生效（发布人 {by}）；未存储新内容",
+        "already published: bundle {hash}, effective from {effective_from} (by {by}); nothing stored",
+    ),
+    "publish.done": (
+        "已发布规则包 {hash} ({full})，{effective_from} 起生效，发布人 {by}，存于 {db}；{scenarios}",
+        "published bundle {hash} ({full}) effective from {effective_from} by {by} in {db}; {scenarios}",
+    ),
+    "diff.none": ("无变化", "no changes"),
     # what stops a command (cli/): printed after the prefix, exit code 1
     "cli.error": ("错误：{text}", "error: {text}"),
     "cli.settings_invalid": ("GRADEGATE_* 设置无效：\n{detail}", "invalid GRADEGATE_* settings:\n{detail}"),

@@ -93,7 +93,7 @@ def test_rules_check_prints_identity_and_summary() -> None:
     result = run_cli("rules", "check")
     assert result.returncode == 0, result.stderr
     ruleset = GradingRuleSet.load(RULES / "grading.yaml")
-    for text in ("default-grading", ruleset.identity.version, ruleset.identity.hash, "max score", "100", "公司级"):
+    for text in ("default-grading", ruleset.identity.version, ruleset.identity.hash, "满分", "100", "公司级"):
         assert text in result.stdout
 
 

@@ -40,16 +40,16 @@ def _published_hash(stdout: str) -> str:
 def test_publish_is_stored_once_and_listed(db_env: dict[str, str]) -> None:
     first = run_cli("rules", "publish", "--effective-from", "2026-01-01", "--by", "李分析", env=db_env)
     assert first.returncode == 0, first.stderr
-    assert "effective from 2026-01-01 by 李分析" in first.stdout
+    assert "2026-01-01 起生效，发布人 李分析" in first.stdout and "场景：通过 " in first.stdout
     again = run_cli("rules", "publish", "--effective-from", "2026-02-01", env=db_env)
     assert again.returncode == 0, again.stderr
-    assert "already published" in again.stdout and "nothing stored" in again.stdout
+    assert again.stdout.startswith("已发布过：规则包 ") and again.stdout.strip().endswith("；未存储新内容")
     assert _bundle_count(db_env) == 1
     history = run_cli("rules", "history", env=db_env)
     assert history.returncode == 0
     short = _published_hash(first.stdout).removeprefix("sha256:")[:12]
     assert short in history.stdout and "2026-01-01" in history.stdout and "李分析" in history.stdout
-    assert "grading.yaml 2026.11-1" in history.stdout and "serving" in history.stdout
+    assert "grading.yaml 2026.11-1" in history.stdout and "生效中" in history.stdout
     # every file's content is stored, scenarios included
     with sqlite3.connect(db_env["GRADEGATE_DB_PATH"]) as conn:
         files = json.loads(conn.execute("SELECT files FROM gradegate_rule_bundles").fetchone()[0])
@@ -76,7 +76,7 @@ def test_failing_scenarios_and_broken_files_refuse_the_publish(db_env: dict[str,
     assert result.returncode == 1
     assert "total 40 is company-level, exactly at the threshold (grading)" in result.stderr
     assert "level: expected company, got office" in result.stderr
-    assert re.search(r"\n  场景：\d+ passed, 3 failed\n$", result.stderr)
+    assert re.search(r"\n  场景：通过 \d+ · 失败 3\n$", result.stderr)
     assert not Path(db_env["GRADEGATE_DB_PATH"]).exists() or _bundle_count(db_env) == 0
 
 
@@ -144,7 +144,7 @@ def test_diff_between_folders_and_between_bundles(db_env: dict[str, str], rules_
     by_hash = run_cli("rules", "diff", a[7:19], b, env=db_env)
     assert by_hash.returncode == 0, by_hash.stderr
     assert "grading: version 2026.11-1 → 2026.11-2; network.minor_share points 6 → 7" in by_hash.stdout
-    assert run_cli("rules", "diff", a, a, env=db_env).stdout.strip() == "no changes"
+    assert run_cli("rules", "diff", a, a, env=db_env).stdout.strip() == "无变化"
     unknown = run_cli("rules", "diff", "feedbeef", b, env=db_env)
     assert unknown.returncode == 1
     assert unknown.stderr == "错误：'feedbeef' 既不是规则文件夹，也不是已发布规则包的哈希（或唯一的哈希前缀）\n"

@@ -21,7 +21,7 @@ def test_default_scenarios_all_pass() -> None:
     assert result.returncode == 0, result.stderr
     total = _count_cases(RULES / "scenarios")
     assert total >= 60
-    assert f"{total} passed, 0 failed" in result.stdout
+    assert result.stdout.strip() == f"场景：通过 {total:,} · 失败 0"
 
 
 def test_default_scenarios_pin_every_band_edge_and_the_threshold() -> None:
@@ -41,7 +41,7 @@ def test_a_changed_threshold_fails_the_scenarios_with_expected_and_actual(rules_
     assert "total 40 is company-level, exactly at the threshold (grading)" in result.stderr
     assert "level: expected company, got office" in result.stderr
     assert "margin: expected 0, got -1" in result.stderr
-    assert re.search(r"^\d+ passed, 3 failed$", result.stdout, re.M), result.stdout
+    assert re.search(r"^场景：通过 \d+ · 失败 3$", result.stdout, re.M), result.stdout
 
 
 def test_a_moved_band_edge_is_caught(rules_copy: Path) -> None:
@@ -81,7 +81,7 @@ def test_expect_error_mismatch_and_unexpected_error_are_failures(tmp_path: Path)
     assert "expected an error {field: amount_rmb}, got an answer" in result.stderr
     assert "scenarios/mine.yaml:5: wants an answer but the input is bad" in result.stderr
     assert "got an input error" in result.stderr
-    assert "1 passed, 2 failed" in result.stdout
+    assert result.stdout.strip() == "场景：通过 1 · 失败 2"
 
 
 @pytest.mark.parametrize(

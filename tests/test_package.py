@@ -77,7 +77,7 @@ def test_installed_wheel_grades_the_public_cases_from_an_empty_folder(wheel: Pat
 
     check = run("rules", "check")
     assert check.returncode == 0, check.stderr
-    assert "all rule files are valid" in check.stdout and str(ROOT) not in check.stdout
+    assert "全部规则文件有效" in check.stdout and str(ROOT) not in check.stdout
 
     graded = run("grade", str(CASES / "grading_public_input.csv"), "-o", "graded.csv")
     assert graded.returncode == 0, graded.stderr

@@ -190,8 +190,8 @@ def test_the_default_tables_are_valid_and_rules_check_lists_them() -> None:
     result = run_cli("rules", "check")
     assert result.returncode == 0, result.stderr
     for code in ("project_class", "key_project", "price_review"):
-        assert f"tables/{code}.yaml" in result.stdout and f"{code} (" in result.stdout
-    assert "all rule files are valid" in result.stdout
+        assert f"tables/{code}.yaml" in result.stdout and f"{code}（" in result.stdout
+    assert "全部规则文件有效" in result.stdout
 
 
 def test_rules_check_fails_on_a_broken_table_with_file_and_line(rules_copy: Path) -> None:

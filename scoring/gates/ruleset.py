@@ -59,9 +59,9 @@ class GateRuleSet:
     def summary(self) -> list[tuple[str, str]]:
         items = sum(len(g.items) for g in self.rules.gates)
         return [
-            ("gates", " → ".join(self.gate_order)),
-            ("deliverables", f"{len(self.rules.deliverables)} ({items} gate items)"),
-            ("flags", ", ".join(self.rules.flags)),
+            ("关口", " → ".join(self.gate_order)),
+            ("交付件", f"{len(self.rules.deliverables)}（关口条目 {items} 项）"),
+            ("项目标志", ", ".join(self.rules.flags)),
         ]
 
     def check(self, request: Mapping[str, Any], grading: GradingRuleSet, gate: str | None = None) -> GateCheckResult:

@@ -55,11 +55,11 @@ class GradingRuleSet:
         """(label, value) lines for `gradegate rules check`."""
         r = self.rules
         lines = [
-            ("criteria", str(len(r.criteria))),
-            ("max score", str(r.max_score)),
-            ("threshold", f"{r.threshold} (≥ → {r.level_labels['company']}, below → {r.level_labels['office']})"),
+            ("评分项", str(len(r.criteria))),
+            ("满分", str(r.max_score)),
+            ("阈值", f"{r.threshold}（≥ → {r.level_labels['company']}，以下 → {r.level_labels['office']}）"),
         ]
-        lines += [(f"  {c.code} {c.label}", f"max {c.max_points} · field {c.field}") for c in r.criteria]
+        lines += [(f"  {c.code} {c.label}", f"最高 {c.max_points} 分 · 字段 {c.field}") for c in r.criteria]
         return lines
 
     def close(self) -> None:

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from gradegate.scoring.errors import InputError, RuleDefinitionError, RuleIssue
 from gradegate.scoring.lifecycle.kinds import decider, kinds
+from gradegate.scoring.messages import render
 from gradegate.scoring.rulesets import RuleSets
 
 SCENARIO_DIR = "scenarios"
@@ -74,7 +75,7 @@ class ScenarioReport:
 
     @property
     def summary(self) -> str:
-        return f"{self.passed} passed, {len(self.failures)} failed"
+        return render("scenarios.summary", "zh", passed=self.passed, failed=len(self.failures))
 
 
 def load_scenarios(directory: Path, rulesets: RuleSets) -> list[Located]:

@@ -57,10 +57,10 @@ class ReviewerRuleSet:
 
     def summary(self) -> list[tuple[str, str]]:
         return [
-            ("roles", str(len(self.rules.roles))),
-            ("clauses", str(len(self.rules.clauses))),
-            ("contract types", str(len(self.rules.contract_types))),
-            ("amount rules", ", ".join(f"{r.label} ≥ {r.from_:,.0f}" for r in self.rules.amount_rules) or "none"),
+            ("角色", str(len(self.rules.roles))),
+            ("条款", str(len(self.rules.clauses))),
+            ("合同类型", str(len(self.rules.contract_types))),
+            ("金额规则", ", ".join(f"{r.label} ≥ {r.from_:,.0f}" for r in self.rules.amount_rules) or "无"),
         ]
 
     def load_roster(self, path: Path) -> Roster:

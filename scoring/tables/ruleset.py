@@ -139,11 +139,11 @@ class TableRuleSet:
 
     def summary(self) -> list[tuple[str, str]]:
         return [
-            ("table", f"{self.code} ({self.rules.label})"),
-            ("hit policy", self.rules.hit_policy + (", complete" if self.rules.complete else "")),
-            ("inputs", ", ".join(self.rules.inputs)),
-            ("outputs", ", ".join([*self.rules.outputs, *self.rules.derived])),
-            ("rules", str(len(self.rules.rules))),
+            ("决策表", f"{self.code}（{self.rules.label}）"),
+            ("命中策略", self.rules.hit_policy + ("，complete" if self.rules.complete else "")),
+            ("输入", ", ".join(self.rules.inputs)),
+            ("输出", ", ".join([*self.rules.outputs, *self.rules.derived])),
+            ("规则", str(len(self.rules.rules))),
         ]
 
     def close(self) -> None:
