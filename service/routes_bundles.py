@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from gradegate.reports.templating import environment
 from gradegate.scoring import diff_files, today_cst
+from gradegate.scoring.messages import render
 from gradegate.service.auth import ReaderDep
 from gradegate.service.bundles import BundleStore
 from gradegate.service.deps import ServiceDep
@@ -42,7 +43,7 @@ def bundles_view(store: BundleStore) -> dict[str, Any]:
             state = "scheduled"
         else:
             state = "superseded"
-        changes = diff_files(files[before.hash], files[bundle.hash]) if before else ["first bundle"]
+        changes = diff_files(files[before.hash], files[bundle.hash]) if before else [render("diff.first_bundle", "zh")]
         listed.append(
             {
                 **bundle.public(),

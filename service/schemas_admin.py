@@ -102,7 +102,7 @@ class BundlesOut(BaseModel):
                             "short_hash": "9f2c1a7e0b3d",
                             "state": "scheduled",
                             "previous": None,
-                            "changes": ["first bundle"],
+                            "changes": ["第一个规则包"],
                         }
                     ],
                 }

@@ -52,7 +52,7 @@ def test_bundles_json_names_now_next_and_changes(live: LiveServer) -> None:
         in newest["changes"]
     )
     assert serving["changes"] == ["grading: version 2026.11-1 → 2026.10-2; threshold 40 → 42"]
-    assert first["changes"] == ["first bundle"] and first["published_by"] == "王分析"
+    assert first["changes"] == ["第一个规则包"] and first["published_by"] == "王分析"
 
 
 def test_only_viewers_and_analysts_read_the_bundles_page(live: LiveServer) -> None:

@@ -223,3 +223,28 @@ def test_publish_refuses_an_effective_day_not_written_yyyy_mm_dd(db_env: dict[st
     bad = run_cli("rules", "publish", "--effective-from", "20260101", env=db_env)
     assert bad.returncode == 1
     assert bad.stderr.strip() == '错误：--effective-from: "20260101" 不是日期；请填写 YYYY-MM-DD（中国标准时间）'
+
+
+def test_diff_says_what_was_added_removed_and_reordered_in_chinese() -> None:
+    """The rule files' own keys and codes, the words around them Chinese (people.md)."""
+    from gradegate.scoring import diff_files
+
+    before = {
+        "gates.yaml": "gates:\n  - {code: R1, label: a}\n  - {code: R2, label: b}\nflags: [bid]\nowner: null\n",
+        "tables/old.yaml": "code: old\n",
+        "scenarios/s.yaml": "- {name: a}\n",
+        "grading.yaml": "threshold: 40 # forty\n",
+    }
+    after = {
+        "gates.yaml": "gates:\n  - {code: R2, label: b}\n  - {code: R1, label: a}\n  - {code: R3, label: c}\nowner: pd\n",
+        "tables/new.yaml": "code: new\n",
+        "scenarios/s.yaml": "- {name: a}\n- {name: b}\n",
+        "grading.yaml": "threshold: 40 # still forty\n",
+    }
+    assert diff_files(before, after) == [
+        "gates: R3 新增：{code: R3, label: c}; 列表 顺序改变; flags 已删除; owner （无） → pd",
+        "grading: 仅注释或排版变化",
+        "scenarios/s: 1 个场景 → 2 个场景",
+        "tables/new: 新增文件",
+        "tables/old: 文件已删除",
+    ]

@@ -3,6 +3,10 @@
     grading: strategic.general points 2 → 5; threshold 40 → 42
     gates: R1 feasibility_report required_status submitted → approved
     reviewers: clauses.ip_terms adds [ip_signatory] → [ip_signatory, legal_signatory]
+    tables/po_signer: 新增文件
+
+The paths are the rule files' own keys and codes; the words around them come from the
+message catalogue (Chinese: what a person reads).
 
 A structural diff of the parsed YAML: lists of objects are matched by their code
 (criteria, risk levels, gates, deliverable items, table rules with an id), bands by
@@ -15,6 +19,8 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+
+from gradegate.scoring.messages import render
 
 IDS = ("code", "deliverable", "id", "name")
 BOUNDS = ("from", "above", "below", "equals")
@@ -30,14 +36,14 @@ def _ident(item: Any, index: int) -> str:
                 return str(item[key])
         bounds = [f"{k} {item[k]}" for k in BOUNDS if k in item]
         if bounds:
-            return "band " + " ".join(bounds)
+            return "band " + " ".join(bounds)  # the rule file's own words: `band from 500 below 2000`
     return f"#{index + 1}"
 
 
 def _show(value: Any) -> str:
     if isinstance(value, dict | list):
         return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10_000).strip()
-    return "(none)" if value is None else str(value)
+    return _say("diff.none_value") if value is None else str(value)
 
 
 def _join(path: list[str]) -> str:
@@ -53,9 +59,9 @@ def _walk(a: Any, b: Any, path: list[str], out: list[str]) -> None:
                 continue
             sub = path if key in GROUPS else [*path, str(key)]
             if key not in b:
-                out.append(f"{_join(sub) or key} removed")
+                out.append(_say("diff.removed", what=_join(sub) or key))
             elif key not in a:
-                out.append(f"{_join(sub) or key} added: {_show(b[key])}")
+                out.append(_say("diff.added", what=_join(sub) or key, value=_show(b[key])))
             else:
                 _walk(a[key], b[key], sub, out)
         return
@@ -65,16 +71,20 @@ def _walk(a: Any, b: Any, path: list[str], out: list[str]) -> None:
         if len(ia) == len(a) and len(ib) == len(b):
             for key in [*ia, *(k for k in ib if k not in ia)]:
                 if key not in ib:
-                    out.append(f"{_join([*path, key])} removed")
+                    out.append(_say("diff.removed", what=_join([*path, key])))
                 elif key not in ia:
-                    out.append(f"{_join([*path, key])} added: {_show(ib[key])}")
+                    out.append(_say("diff.added", what=_join([*path, key]), value=_show(ib[key])))
                 else:
                     _walk(ia[key], ib[key], [*path, key], out)
             if [k for k in ia if k in ib] != [k for k in ib if k in ia]:
-                out.append(f"{_join(path) or 'list'} reordered")
+                out.append(_say("diff.reordered", what=_join(path) or "列表"))
             return
-    where = f"{_join(path[:-1])} {path[-1]}" if len(path) > 1 else _join(path) or "content"
+    where = f"{_join(path[:-1])} {path[-1]}" if len(path) > 1 else _join(path) or "内容"
     out.append(f"{where} {_show(a)} → {_show(b)}")
+
+
+def _say(key: str, **params: Any) -> str:
+    return render(key, "zh", **params)
 
 
 def _label(name: str) -> str:
@@ -87,19 +97,20 @@ def diff_files(before: dict[str, str], after: dict[str, str]) -> list[str]:
     for name in sorted({*before, *after}):
         label = _label(name)
         if name not in after:
-            lines.append(f"{label}: file removed")
+            lines.append(f"{label}: {_say('diff.file_removed')}")
         elif name not in before:
-            lines.append(f"{label}: file added")
+            lines.append(f"{label}: {_say('diff.file_added')}")
         elif before[name] != after[name]:
             try:
                 a, b = yaml.safe_load(before[name]), yaml.safe_load(after[name])
             except yaml.YAMLError:
-                lines.append(f"{label}: changed (not readable YAML)")
+                lines.append(f"{label}: {_say('diff.unreadable')}")
                 continue
             if name.startswith("scenarios/") and isinstance(a, list) and isinstance(b, list):
-                lines.append(f"{label}: {len(a)} cases → {len(b)} cases" if len(a) != len(b) else f"{label}: changed")
+                count = _say("diff.cases", before=len(a), after=len(b)) if len(a) != len(b) else _say("diff.changed")
+                lines.append(f"{label}: {count}")
                 continue
             changes: list[str] = []
             _walk(a, b, [], changes)
-            lines.append(f"{label}: {'; '.join(changes) if changes else 'comments or layout only'}")
+            lines.append(f"{label}: {'; '.join(changes) if changes else _say('diff.layout_only')}")
     return lines
