@@ -54,14 +54,11 @@ def replay(
     }
     writer.finish(summary, about)
     out = stdout_console()
+    counts = ("route", "replayed", "unchanged", "changed", "up", "down", "invalid")
     for row in summary:
-        out.print(
-            f"{row['route']}: replayed {row['replayed']:,} · unchanged {row['unchanged']:,} · changed "
-            f"{row['changed']:,} (up {row['up']:,}, down {row['down']:,}) · invalid {row['invalid']:,}",
-            markup=False,
-        )
+        out.print(say("summary.replayed", **{name: row[name] for name in counts}), markup=False)
     if not summary:
-        out.print("no logged decisions in the period", markup=False)
+        out.print(say("summary.replay_none"), markup=False)
     err.print(say("cli.replay_written", path=output / "changes.csv"), markup=False)
 
 

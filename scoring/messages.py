@@ -210,6 +210,14 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "published bundle {hash} ({full}) effective from {effective_from} by {by} in {db}; {scenarios}",
     ),
     "diff.none": ("无变化", "no changes"),
+    # replay: one line per route
+    "summary.replayed": (
+        "{route}: 重放 {replayed:,} · 未变 {unchanged:,} · 变化 {changed:,}（升 {up:,}，降 {down:,}）"
+        "· 无效 {invalid:,}",
+        "{route}: replayed {replayed:,} · unchanged {unchanged:,} · changed {changed:,} (up {up:,}, down {down:,}) "
+        "· invalid {invalid:,}",
+    ),
+    "summary.replay_none": ("该期间没有记录的决策", "no logged decisions in the period"),
     "diff.none_value": ("（无）", "(none)"),
     "diff.removed": ("{what} 已删除", "{what} removed"),
     "diff.added": ("{what} 新增：{value}", "{what} added: {value}"),

@@ -106,6 +106,7 @@ def test_replay_lists_exactly_the_changed_decisions(logged: dict, candidate: Pat
         "1",
     )
     assert grade["unchanged"] == "2"
+    assert "/v1/grade: 重放 6 · 未变 2 · 变化 3（升 3，降 0）· 无效 1" in result.stdout.splitlines()
     assert "tech_maturity unknown_value ×1" in grade["invalid_reasons"]
     # mean delta over the 5 gradings valid before and after: network new_entry +1 for T33 and T33-again
     assert float(grade["mean_delta_network"]) == pytest.approx(2 / 5)
@@ -125,7 +126,7 @@ def test_replay_filters_by_route_and_period(logged: dict, candidate: Path, tmp_p
     assert only.returncode == 0, only.stderr
     assert [r["route"] for r in _read(tmp_path / "a" / "summary.csv")] == ["/v1/gates/check"]
     future = run_cli("replay", "--rules", candidate, "-o", tmp_path / "b", "--since", "2099-01-01", env=env)
-    assert future.returncode == 0 and "no logged decisions in the period" in future.stdout
+    assert future.returncode == 0 and future.stdout.strip() == "该期间没有记录的决策"
     assert _read(tmp_path / "b" / "changes.csv") == []
     past = run_cli("replay", "--rules", candidate, "-o", tmp_path / "c", "--until", "2020-01-01", env=env)
     assert past.returncode == 0 and _read(tmp_path / "c" / "summary.csv") == []
