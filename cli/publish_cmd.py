@@ -53,7 +53,7 @@ def test(rules: RulesOption = None) -> None:
     if report is None:
         fail_lines(say("cli.scenario_files_invalid"), problems)
     for problem in problems:
-        err.print(f"FAIL {problem}", markup=False)
+        err.print(say("scenario.fail", problem=problem), markup=False)
     stdout_console().print(say("cli.scenarios", summary=report.summary), markup=False)
     raise typer.Exit(0 if report.ok else EXIT_FAILED)
 

@@ -201,6 +201,18 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "check.folder": ("规则目录：{path}", "rule folder: {path}"),
     "check.valid": ("全部规则文件有效", "all rule files are valid"),
     "scenarios.summary": ("通过 {passed:,} · 失败 {failed:,}", "{passed:,} passed, {failed:,} failed"),
+    # a scenario that fails: what it expected, what the rules answered
+    "scenario.fail": ("失败 {problem}", "FAIL {problem}"),
+    "scenario.answer": ("答复", "answer"),
+    "scenario.differs": ("{where}: 应为 {want}，实为 {got}", "{where}: expected {want}, got {got}"),
+    "scenario.object": ("{where}: 应为对象 {want}，实为 {got}", "{where}: expected an object {want}, got {got}"),
+    "scenario.no_key": (
+        "{where}: 应为 {want}，答复中没有此键",
+        "{where}: expected {want}, got nothing (no such key in the answer)",
+    ),
+    "scenario.other_errors": ("应报错 {want}，实报错 {got}", "expected an error {want}, got errors {got}"),
+    "scenario.input_error": ("应为 {want}，实为输入错误：{error}", "expected {want}, got an input error: {error}"),
+    "scenario.no_error": ("应报错 {want}，实得答复 {got}", "expected an error {want}, got an answer {got}"),
     "publish.again": (
         "已发布过：规则包 {hash}，{effective_from} 起生效（发布人 {by}）；未存储新内容",
         "already published: bundle {hash}, effective from {effective_from} (by {by}); nothing stored",

@@ -75,7 +75,7 @@ def test_failing_scenarios_and_broken_files_refuse_the_publish(db_env: dict[str,
     result = run_cli("rules", "publish", "--rules", rules_copy, env=db_env)
     assert result.returncode == 1
     assert "total 40 is company-level, exactly at the threshold (grading)" in result.stderr
-    assert "level: expected company, got office" in result.stderr
+    assert "level: 应为 company，实为 office" in result.stderr
     assert re.search(r"\n  场景：通过 \d+ · 失败 3\n$", result.stderr)
     assert not Path(db_env["GRADEGATE_DB_PATH"]).exists() or _bundle_count(db_env) == 0
 

@@ -39,8 +39,9 @@ def test_a_changed_threshold_fails_the_scenarios_with_expected_and_actual(rules_
     result = run_cli("rules", "test", "--rules", rules_copy)
     assert result.returncode == 1
     assert "total 40 is company-level, exactly at the threshold (grading)" in result.stderr
-    assert "level: expected company, got office" in result.stderr
-    assert "margin: expected 0, got -1" in result.stderr
+    assert "失败 scenarios/grading.yaml:" in result.stderr
+    assert "level: 应为 company，实为 office" in result.stderr
+    assert "margin: 应为 0，实为 -1" in result.stderr
     assert re.search(r"^场景：通过 \d+ · 失败 3$", result.stdout, re.M), result.stdout
 
 
@@ -51,7 +52,7 @@ def test_a_moved_band_edge_is_caught(rules_copy: Path) -> None:
     result = run_cli("rules", "test", "--rules", rules_copy)
     assert result.returncode == 1
     assert "amount 1,000,000 scores 10 (grading)" in result.stderr
-    assert "total_score: expected 17, got 12" in result.stderr
+    assert "total_score: 应为 17，实为 12" in result.stderr
 
 
 def test_expect_error_mismatch_and_unexpected_error_are_failures(tmp_path: Path) -> None:
@@ -78,9 +79,9 @@ def test_expect_error_mismatch_and_unexpected_error_are_failures(tmp_path: Path)
     result = run_cli("rules", "test", "--rules", folder)
     assert result.returncode == 1
     assert "scenarios/mine.yaml:1: wants an error that does not come" in result.stderr
-    assert "expected an error {field: amount_rmb}, got an answer" in result.stderr
+    assert "应报错 {field: amount_rmb}，实得答复 {level: " in result.stderr
     assert "scenarios/mine.yaml:5: wants an answer but the input is bad" in result.stderr
-    assert "got an input error" in result.stderr
+    assert "应为 {level: office}，实为输入错误：" in result.stderr
     assert result.stdout.strip() == "场景：通过 1 · 失败 2"
 
 
@@ -109,5 +110,7 @@ def test_partial_match_rules() -> None:
     assert mismatches({"roles": [{"role": "a"}]}, actual)
     assert mismatches({"roles": [{"role": "b"}, {"role": "a"}]}, actual)
     assert mismatches({"total": 12.0}, actual) == []
-    assert mismatches({"ok": 1}, actual) == ["ok: expected 1, got true"]
-    assert mismatches({"nope": 1}, actual) == ["nope: expected 1, got nothing (no such key in the answer)"]
+    assert mismatches({"ok": 1}, actual) == ["ok: 应为 1，实为 true"]
+    assert mismatches({"nope": 1}, actual) == ["nope: 应为 1，答复中没有此键"]
+    assert mismatches([1], {"a": 1}) == ["答复: 应为 [1]，实为 {a: 1}"]
+    assert mismatches({"a": 1}, [1]) == ["答复: 应为对象 {a: 1}，实为 [1]"]

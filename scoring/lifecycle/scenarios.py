@@ -58,7 +58,7 @@ class Failure:
     line: int
     name: str
     decision: str
-    what: str  # `key: expected X, got Y` lines, or why the case could not run
+    what: str  # `key: 应为 X，实为 Y` lines, or why the case could not run
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.name} ({self.decision}):\n    " + self.what.replace("\n", "\n    ")
@@ -117,31 +117,36 @@ def load_scenarios(directory: Path, rulesets: RuleSets) -> list[Located]:
 
 
 def mismatches(expected: Any, actual: Any, path: str = "") -> list[str]:
-    """`key: expected X, got Y` for every given key that differs (objects partially, the rest exactly)."""
+    """`key: 应为 X，实为 Y` for every given key that differs (objects partially, the rest exactly)."""
+    where = path or render("scenario.answer", "zh")
     if isinstance(expected, dict):
         if not isinstance(actual, dict):
-            return [f"{path or 'answer'}: expected an object {_show(expected)}, got {_show(actual)}"]
+            return [_differs("scenario.object", where, expected, actual)]
         out: list[str] = []
         for key, want in expected.items():
-            where = f"{path}.{key}" if path else str(key)
+            inner = f"{path}.{key}" if path else str(key)
             if key not in actual:
-                out.append(f"{where}: expected {_show(want)}, got nothing (no such key in the answer)")
+                out.append(render("scenario.no_key", "zh", where=inner, want=_show(want)))
             else:
-                out.extend(mismatches(want, actual[key], where))
+                out.extend(mismatches(want, actual[key], inner))
         return out
     if isinstance(expected, list):
         # Same items in the same order; an object inside is compared by the keys given.
         if not isinstance(actual, list) or len(actual) != len(expected):
-            return [f"{path or 'answer'}: expected {_show(expected)}, got {_show(actual)}"]
+            return [_differs("scenario.differs", where, expected, actual)]
         pairs = enumerate(zip(expected, actual, strict=True))
         if any(mismatches(want, got, f"{path}[{i}]") for i, (want, got) in pairs):
-            return [f"{path or 'answer'}: expected {_show(expected)}, got {_show(actual)}"]
+            return [_differs("scenario.differs", where, expected, actual)]
         return []
     # true is not 1: a boolean matches only the same boolean
     same = expected is actual if bool in (type(expected), type(actual)) else expected == actual
     if same:
         return []
-    return [f"{path or 'answer'}: expected {_show(expected)}, got {_show(actual)}"]
+    return [_differs("scenario.differs", where, expected, actual)]
+
+
+def _differs(key: str, where: str, expected: Any, actual: Any) -> str:
+    return render(key, "zh", where=where, want=_show(expected), got=_show(actual))
 
 
 def _show(value: Any) -> str:
@@ -160,10 +165,10 @@ def run_case(rulesets: RuleSets, case: Scenario) -> list[str]:
         if case.expect_error is not None:
             if any(not mismatches(case.expect_error, issue) for issue in issues):
                 return []
-            return [f"expected an error {_show(case.expect_error)}, got errors {_show(issues)}"]
-        return [f"expected {_show(case.expect)}, got an input error: {exc}"]
+            return [render("scenario.other_errors", "zh", want=_show(case.expect_error), got=_show(issues))]
+        return [render("scenario.input_error", "zh", want=_show(case.expect), error=exc)]
     if case.expect_error is not None:
-        return [f"expected an error {_show(case.expect_error)}, got an answer {_show(_brief(answer))}"]
+        return [render("scenario.no_error", "zh", want=_show(case.expect_error), got=_show(_brief(answer)))]
     assert case.expect is not None
     return mismatches(case.expect, answer)
 
