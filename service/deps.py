@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
@@ -62,15 +63,27 @@ def query_value(request: Request, name: str) -> str | None:
 DECISION_QUERY = ("as_of",)
 
 
-def refuse_unknown_query(request: Request, allowed: tuple[str, ...]) -> None:
+def refuse_unknown_query(request: Request, allowed: tuple[str, ...] | None = None) -> None:
     """A query parameter the route does not read is an error naming it (with "did you mean"), never
-    ignored: `?asof=2026-01-01` decided under today's rules would pass for an answer as of that day."""
+    ignored: `?asof=2026-01-01` decided under today's rules would pass for an answer as of that day.
+
+    `allowed`: for a route that reads its query by hand; by default, those its signature declares."""
     if not request.scope.get("query_string"):
         return
     issues = Issues()
-    issues.unknown_fields(dict(request.query_params), allowed)
+    issues.unknown_fields(dict(request.query_params), declared_query(request) if allowed is None else allowed)
     if issues:
         raise InputError(issues)
+
+
+def declared_query(request: Request) -> tuple[str, ...]:
+    """The query parameters the FastAPI route of the request declares, its dependencies' included."""
+
+    def names(dependant: Dependant) -> list[str]:
+        return [p.alias for p in dependant.query_params] + [n for d in dependant.dependencies for n in names(d)]
+
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    return tuple(names(dependant)) if dependant is not None else ()
 
 
 @contextmanager

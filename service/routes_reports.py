@@ -31,7 +31,7 @@ async def report(
     rules: RulesDep,
     format: Annotated[Literal["html", "xlsx"], Query(description="html or xlsx")] = "html",
 ) -> Response:
-    refuse_unknown_query(request, ("format",))  # `?fromat=xlsx` ignored would answer HTML
+    refuse_unknown_query(request)  # `?fromat=xlsx` ignored would answer HTML
     try:
         from gradegate.reports.api import render_report
     except ImportError:
